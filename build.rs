@@ -1,1 +1,26 @@
-fn main(){}
+//! Generates the C header with cbindgen into OUT_DIR on every build. The checked-in copy,
+//! include/usertoken.h, is refreshed only on request (`make header`, which sets
+//! UT_UPDATE_HEADER=1), so that a test can tell when it has gone stale.
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-env-changed=UT_UPDATE_HEADER");
+
+    let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
+    let header = cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen can generate the header");
+    let generated = out_dir.join("usertoken.h");
+    header.write_to_file(&generated);
+
+    if std::env::var_os("UT_UPDATE_HEADER").is_some_and(|v| v == "1") {
+        std::fs::copy(&generated, crate_dir.join("include/usertoken.h")).expect("include/usertoken.h is writable");
+    }
+}

@@ -1,0 +1,235 @@
+//! The three UserToken operations, with the checks the real API makes, in its order.
+
+use std::time::SystemTime;
+
+use hyper::header::{HeaderName, AUTHORIZATION};
+use hyper::{HeaderMap, Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::clock::rfc3339;
+use crate::reply::{self, Reply};
+use crate::state::State;
+use crate::tokens::{Grant, Refusal};
+
+const API_KEY: HeaderName = HeaderName::from_static("api-key");
+const SITE_ID: HeaderName = HeaderName::from_static("siteid");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Call {
+    Issue,
+    Renew,
+    Revoke,
+}
+
+impl Call {
+    fn name(self) -> &'static str {
+        match self {
+            Call::Issue => "issue",
+            Call::Renew => "renew",
+            Call::Revoke => "revoke",
+        }
+    }
+
+    pub(crate) fn method(self) -> Method {
+        match self {
+            Call::Issue | Call::Renew => Method::POST,
+            Call::Revoke => Method::DELETE,
+        }
+    }
+}
+
+pub(crate) enum Route {
+    Call(Call),
+    /// The path of a call with another method.
+    WrongMethod(Call),
+    Unknown,
+}
+
+/// Routes `/public/v{version}/usertoken/{issue|renew|revoke}`; like the real service, the
+/// literal parts ignore case.
+pub(crate) fn route(method: &Method, path: &str) -> Route {
+    match call_at(path) {
+        Some(call) if *method == call.method() => Route::Call(call),
+        Some(call) => Route::WrongMethod(call),
+        None => Route::Unknown,
+    }
+}
+
+fn call_at(path: &str) -> Option<Call> {
+    let mut segments = path.strip_prefix('/')?.split('/');
+    let (public, version, usertoken, operation) = (segments.next()?, segments.next()?, segments.next()?, segments.next()?);
+    let version = version.strip_prefix(['v', 'V'])?;
+    let version_ok = !version.is_empty()
+        && version.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if segments.next().is_some()
+        || !version_ok
+        || !public.eq_ignore_ascii_case("public")
+        || !usertoken.eq_ignore_ascii_case("usertoken")
+    {
+        return None;
+    }
+    [Call::Issue, Call::Renew, Call::Revoke]
+        .into_iter()
+        .find(|call| operation.eq_ignore_ascii_case(call.name()))
+}
+
+/// Answers one API request as the real service would.
+pub(crate) fn handle(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Reply {
+    answer(call, headers, body, state).unwrap_or_else(|refusal| refusal)
+}
+
+fn answer(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Result<Reply, Reply> {
+    check_api_key(headers, state)?;
+    let site_id = site_id(headers, state)?;
+    let now = state.clock.now();
+    match call {
+        Call::Issue => issue(site_id, body, state, now),
+        Call::Renew => {
+            let grant = state.tokens.renew(token(headers)?, site_id, now).map_err(refused)?;
+            Ok(granted(&grant))
+        }
+        Call::Revoke => {
+            state.tokens.revoke(token(headers)?, site_id, now).map_err(refused)?;
+            Ok(reply::empty_object())
+        }
+    }
+}
+
+fn check_api_key(headers: &HeaderMap, state: &State) -> Result<(), Reply> {
+    match headers.get(API_KEY).map(|value| value.to_str()) {
+        None => Err(denied("Missing API key")),
+        Some(Ok("")) => Err(denied("Missing API key")),
+        Some(Ok(key)) if state.directory.knows_key(key) => Ok(()),
+        Some(_) => Err(denied("Invalid API key")),
+    }
+}
+
+fn site_id(headers: &HeaderMap, state: &State) -> Result<i64, Reply> {
+    let invalid = |message| reply::error(StatusCode::BAD_REQUEST, "InvalidSiteId", message);
+    let text = match headers.get(SITE_ID).map(|value| value.to_str()) {
+        None | Some(Ok("")) => return Err(invalid("The SiteId header is required.")),
+        Some(text) => text.unwrap_or_default(),
+    };
+    match text.trim().parse::<i64>() {
+        Ok(id) if state.directory.has_site(id) => Ok(id),
+        _ => Err(invalid("The SiteId header does not name a known site.")),
+    }
+}
+
+fn issue(site_id: i64, body: &[u8], state: &State, now: SystemTime) -> Result<Reply, Reply> {
+    let (username, password) = credentials(body)?;
+    let user = state
+        .directory
+        .authenticate(site_id, &username, &password)
+        .ok_or_else(|| denied("Staff identity authentication failed."))?;
+    Ok(granted(&state.tokens.issue(site_id, user, now)))
+}
+
+/// Username and Password from the JSON body; like the real service, the names ignore case.
+fn credentials(body: &[u8]) -> Result<(String, String), Reply> {
+    let missing = |fields: &str| {
+        let message = format!("The request is missing required fields: {fields}.");
+        reply::error(StatusCode::BAD_REQUEST, "MissingRequiredFields", &message)
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(missing("Username, Password"));
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|_| {
+        reply::error(StatusCode::BAD_REQUEST, "InvalidParameter", "The request body is not valid JSON.")
+    })?;
+    let Value::Object(fields) = value else {
+        return Err(missing("Username, Password"));
+    };
+    match (string_field(&fields, "Username"), string_field(&fields, "Password")) {
+        (Some(username), Some(password)) => Ok((username, password)),
+        (None, Some(_)) => Err(missing("Username")),
+        (Some(_), None) => Err(missing("Password")),
+        (None, None) => Err(missing("Username, Password")),
+    }
+}
+
+fn string_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
+    let value = fields
+        .get(name)
+        .or_else(|| fields.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, v)| v))?;
+    value.as_str().map(str::to_owned)
+}
+
+/// The token in `Authorization`, which may or may not carry the `Bearer ` scheme.
+fn token(headers: &HeaderMap) -> Result<&str, Reply> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Err(denied("The Authorization header is required."));
+    };
+    let text = value.to_str().map_err(|_| refused(Refusal::Unknown))?.trim();
+    let token = match text.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => text[7..].trim_start(),
+        _ => text,
+    };
+    if token.is_empty() {
+        Err(denied("The Authorization header is required."))
+    } else {
+        Ok(token)
+    }
+}
+
+fn refused(refusal: Refusal) -> Reply {
+    match refusal {
+        Refusal::Unknown => denied("The access token is invalid."),
+        Refusal::Expired => denied("The access token has expired."),
+        Refusal::Revoked => denied("The access token has been revoked."),
+        Refusal::Exhausted => reply::error(
+            StatusCode::FORBIDDEN,
+            "DeniedAccess",
+            "The token has reached its maximum number of renewals.",
+        ),
+    }
+}
+
+fn denied(message: &str) -> Reply {
+    reply::error(StatusCode::UNAUTHORIZED, "DeniedAccess", message)
+}
+
+#[derive(Serialize)]
+struct IssueResponse<'a> {
+    #[serde(rename = "TokenType")]
+    token_type: &'a str,
+    #[serde(rename = "AccessToken")]
+    access_token: &'a str,
+    #[serde(rename = "Expires")]
+    expires: String,
+    #[serde(rename = "User")]
+    user: UserView<'a>,
+}
+
+#[derive(Serialize)]
+struct UserView<'a> {
+    #[serde(rename = "Id")]
+    id: i64,
+    #[serde(rename = "FirstName")]
+    first_name: &'a str,
+    #[serde(rename = "LastName")]
+    last_name: &'a str,
+    #[serde(rename = "Type")]
+    user_type: &'a str,
+}
+
+/// The IssueResponse shape, which renew answers too.
+fn granted(grant: &Grant) -> Reply {
+    let user = &grant.user;
+    reply::json(
+        StatusCode::OK,
+        &IssueResponse {
+            token_type: "Bearer",
+            access_token: &grant.token,
+            expires: rfc3339(grant.expires),
+            user: UserView {
+                id: user.id,
+                first_name: &user.first_name,
+                last_name: &user.last_name,
+                user_type: &user.user_type,
+            },
+        },
+    )
+}

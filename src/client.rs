@@ -1,0 +1,132 @@
+//! A configured client: its runtime, blocking and async calls, and its orderly end.
+
+use crate::calls::Request;
+use crate::config::Config;
+use crate::error::Error;
+use crate::pending;
+use crate::runtime::{self, Engine};
+use arc_swap::ArcSwapOption;
+use futures_util::FutureExt;
+use std::cell::RefCell;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+static NEXT_CLIENT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// How long a free waits for callbacks already running on other threads.
+const CALLBACK_DRAIN: Duration = Duration::from_millis(900);
+
+pub struct Client {
+    id: u64,
+    pub config: Arc<Config>,
+    /// `None` once the client is closed.
+    engine: ArcSwapOption<Engine>,
+    /// Serializes rebuilding the engine in a forked child.
+    rebuild: Mutex<()>,
+    running_callbacks: Mutex<usize>,
+    callbacks_done: Condvar,
+}
+
+thread_local! {
+    /// The clients whose callbacks are running on this thread (callbacks can nest through
+    /// blocking calls), so a free from inside a callback does not wait for itself.
+    static IN_CALLBACK_OF: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Client {
+    pub fn new(config: Config) -> Result<Arc<Client>, Error> {
+        let engine = Engine::new(&config)?;
+        Ok(Arc::new(Client {
+            id: NEXT_CLIENT_ID.fetch_add(1, Ordering::Relaxed),
+            config: Arc::new(config),
+            engine: ArcSwapOption::from_pointee(engine),
+            rebuild: Mutex::new(()),
+            running_callbacks: Mutex::new(0),
+            callbacks_done: Condvar::new(),
+        }))
+    }
+
+    /// The engine for this process, built afresh in a forked child.
+    fn engine(&self) -> Result<Arc<Engine>, Error> {
+        let closed = || Error::cancelled("the client has been freed");
+        let engine = self.engine.load_full().ok_or_else(closed)?;
+        if engine.generation == runtime::generation() {
+            return Ok(engine);
+        }
+        let _one_at_a_time = self.rebuild.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.engine.load_full().ok_or_else(closed)?;
+        if current.generation == runtime::generation() {
+            return Ok(current);
+        }
+        let fresh = Arc::new(Engine::new(&self.config)?);
+        // The inherited engine is leaked by its Drop; only its memory remains.
+        self.engine.store(Some(fresh.clone()));
+        Ok(fresh)
+    }
+
+    pub fn call(&self, request: Request) -> Result<String, Error> {
+        let engine = self.engine()?;
+        let work = request.execute((*engine.http).clone(), self.config.clone());
+        engine.run_blocking(work)
+    }
+
+    /// Starts `request`; `registered` learns its id before it can complete. `done` runs
+    /// exactly once, on a runtime thread, unless the client's free completes it first (then
+    /// on the freeing thread).
+    pub fn call_async(
+        self: &Arc<Self>,
+        request: Request,
+        registered: impl FnOnce(u64),
+        done: impl FnOnce(Result<String, Error>) + Send + 'static,
+    ) -> Result<u64, Error> {
+        let engine = self.engine()?;
+        let client = self.clone();
+        let completion: pending::Completion = Box::new(move |outcome| client.run_callback(|| done(outcome)));
+        let (id, woken) = pending::register(self.id, completion);
+        registered(id);
+        let work = request.execute((*engine.http).clone(), self.config.clone());
+        engine.handle().spawn(async move {
+            let outcome = tokio::select! {
+                outcome = AssertUnwindSafe(work).catch_unwind() => outcome.unwrap_or_else(|_| Err(Error::panic())),
+                _ = woken => Err(pending::cancelled_by_caller()),
+            };
+            if let Some((entry, outcome)) = pending::take(id, outcome) {
+                entry.complete(outcome);
+            }
+        });
+        Ok(id)
+    }
+
+    fn run_callback(&self, callback: impl FnOnce()) {
+        *self.running_callbacks.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        IN_CALLBACK_OF.with(|ids| ids.borrow_mut().push(self.id));
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(callback));
+        IN_CALLBACK_OF.with(|ids| ids.borrow_mut().pop());
+        *self.running_callbacks.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+        self.callbacks_done.notify_all();
+        drop(outcome);
+    }
+
+    /// Ends the client: every pending request completes with `UT_CANCELLED` (here, before
+    /// this returns), the runtime stops without being waited for, and callbacks already
+    /// running elsewhere get up to `CALLBACK_DRAIN` to finish.
+    pub fn close(&self) {
+        let engine = self.engine.swap(None);
+        for entry in pending::take_all_of(self.id) {
+            entry.complete(Err(Error::cancelled("the client was freed")));
+        }
+        drop(engine);
+        let own = IN_CALLBACK_OF.with(|ids| ids.borrow().iter().filter(|id| **id == self.id).count());
+        let deadline = Instant::now() + CALLBACK_DRAIN;
+        let mut running = self.running_callbacks.lock().unwrap_or_else(|p| p.into_inner());
+        while *running > own {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            running = self.callbacks_done.wait_timeout(running, left).unwrap_or_else(|p| p.into_inner()).0;
+        }
+    }
+}
