@@ -1,5 +1,6 @@
 //! The three UserToken operations, with the checks the real API makes, in its order.
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use hyper::header::{HeaderName, AUTHORIZATION};
@@ -75,12 +76,26 @@ fn call_at(path: &str) -> Option<Call> {
         .find(|call| operation.eq_ignore_ascii_case(call.name()))
 }
 
-/// Answers one API request as the real service would.
-pub(crate) fn handle(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Reply {
-    answer(call, headers, body, state).unwrap_or_else(|refusal| refusal)
+/// Why a request was turned down; becomes the API's error envelope.
+struct Rejection {
+    status: StatusCode,
+    code: &'static str,
+    message: Cow<'static, str>,
 }
 
-fn answer(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Result<Reply, Reply> {
+impl Rejection {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<Cow<'static, str>>) -> Rejection {
+        Rejection { status, code, message: message.into() }
+    }
+}
+
+/// Answers one API request as the real service would.
+pub(crate) fn handle(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Reply {
+    answer(call, headers, body, state)
+        .unwrap_or_else(|rejection| reply::error(rejection.status, rejection.code, &rejection.message))
+}
+
+fn answer(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Result<Reply, Rejection> {
     check_api_key(headers, state)?;
     let site_id = site_id(headers, state)?;
     let now = state.clock.now();
@@ -97,7 +112,7 @@ fn answer(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Result
     }
 }
 
-fn check_api_key(headers: &HeaderMap, state: &State) -> Result<(), Reply> {
+fn check_api_key(headers: &HeaderMap, state: &State) -> Result<(), Rejection> {
     match headers.get(API_KEY).map(|value| value.to_str()) {
         None => Err(denied("Missing API key")),
         Some(Ok("")) => Err(denied("Missing API key")),
@@ -106,8 +121,8 @@ fn check_api_key(headers: &HeaderMap, state: &State) -> Result<(), Reply> {
     }
 }
 
-fn site_id(headers: &HeaderMap, state: &State) -> Result<i64, Reply> {
-    let invalid = |message| reply::error(StatusCode::BAD_REQUEST, "InvalidSiteId", message);
+fn site_id(headers: &HeaderMap, state: &State) -> Result<i64, Rejection> {
+    let invalid = |message: &'static str| Rejection::new(StatusCode::BAD_REQUEST, "InvalidSiteId", message);
     let text = match headers.get(SITE_ID).map(|value| value.to_str()) {
         None | Some(Ok("")) => return Err(invalid("The SiteId header is required.")),
         Some(text) => text.unwrap_or_default(),
@@ -118,7 +133,7 @@ fn site_id(headers: &HeaderMap, state: &State) -> Result<i64, Reply> {
     }
 }
 
-fn issue(site_id: i64, body: &[u8], state: &State, now: SystemTime) -> Result<Reply, Reply> {
+fn issue(site_id: i64, body: &[u8], state: &State, now: SystemTime) -> Result<Reply, Rejection> {
     let (username, password) = credentials(body)?;
     let user = state
         .directory
@@ -128,16 +143,16 @@ fn issue(site_id: i64, body: &[u8], state: &State, now: SystemTime) -> Result<Re
 }
 
 /// Username and Password from the JSON body; like the real service, the names ignore case.
-fn credentials(body: &[u8]) -> Result<(String, String), Reply> {
+fn credentials(body: &[u8]) -> Result<(String, String), Rejection> {
     let missing = |fields: &str| {
         let message = format!("The request is missing required fields: {fields}.");
-        reply::error(StatusCode::BAD_REQUEST, "MissingRequiredFields", &message)
+        Rejection::new(StatusCode::BAD_REQUEST, "MissingRequiredFields", message)
     };
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(missing("Username, Password"));
     }
     let value: Value = serde_json::from_slice(body).map_err(|_| {
-        reply::error(StatusCode::BAD_REQUEST, "InvalidParameter", "The request body is not valid JSON.")
+        Rejection::new(StatusCode::BAD_REQUEST, "InvalidParameter", "The request body is not valid JSON.")
     })?;
     let Value::Object(fields) = value else {
         return Err(missing("Username, Password"));
@@ -158,7 +173,7 @@ fn string_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
 }
 
 /// The token in `Authorization`, which may or may not carry the `Bearer ` scheme.
-fn token(headers: &HeaderMap) -> Result<&str, Reply> {
+fn token(headers: &HeaderMap) -> Result<&str, Rejection> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Err(denied("The Authorization header is required."));
     };
@@ -174,12 +189,12 @@ fn token(headers: &HeaderMap) -> Result<&str, Reply> {
     }
 }
 
-fn refused(refusal: Refusal) -> Reply {
+fn refused(refusal: Refusal) -> Rejection {
     match refusal {
         Refusal::Unknown => denied("The access token is invalid."),
         Refusal::Expired => denied("The access token has expired."),
         Refusal::Revoked => denied("The access token has been revoked."),
-        Refusal::Exhausted => reply::error(
+        Refusal::Exhausted => Rejection::new(
             StatusCode::FORBIDDEN,
             "DeniedAccess",
             "The token has reached its maximum number of renewals.",
@@ -187,8 +202,8 @@ fn refused(refusal: Refusal) -> Reply {
     }
 }
 
-fn denied(message: &str) -> Reply {
-    reply::error(StatusCode::UNAUTHORIZED, "DeniedAccess", message)
+fn denied(message: &'static str) -> Rejection {
+    Rejection::new(StatusCode::UNAUTHORIZED, "DeniedAccess", message)
 }
 
 #[derive(Serialize)]

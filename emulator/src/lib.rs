@@ -1,0 +1,125 @@
+//! A local stand-in for the Mindbody Public API v6 UserToken endpoints (issue, renew, revoke),
+//! with control endpoints under `/_emulator/` to move its clock, inject faults and inspect the
+//! requests it received. See the crate's README for the HTTP interface.
+//!
+//! ```no_run
+//! use ut_emulator::{Emulator, EmulatorConfig};
+//!
+//! let emulator = Emulator::start("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+//! println!("serving at {}", emulator.url());
+//! drop(emulator); // stops it
+//! ```
+
+mod api;
+mod clock;
+mod config;
+mod control;
+mod directory;
+mod dispatch;
+mod faults;
+mod inject;
+mod record;
+mod reply;
+mod server;
+mod state;
+mod stats;
+mod tokens;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{mpsc, Arc};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+pub use config::{EmulatorConfig, SiteConfig, UserConfig};
+
+use directory::Directory;
+use state::State;
+
+/// Runtime worker threads unless told otherwise.
+pub const DEFAULT_THREADS: usize = 2;
+
+/// A running emulator: its own thread and tokio runtime, serving until dropped.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds `bind` (such as `127.0.0.1:0`) and returns once it accepts connections.
+    pub fn start(bind: &str, config: EmulatorConfig) -> io::Result<Emulator> {
+        Emulator::start_with_threads(bind, config, DEFAULT_THREADS)
+    }
+
+    /// As [`Emulator::start`], with `threads` runtime workers (at least one).
+    pub fn start_with_threads(bind: &str, config: EmulatorConfig, threads: usize) -> io::Result<Emulator> {
+        let directory = Directory::new(&config).map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+        let state = Arc::new(State::new(directory));
+        let bind = bind.to_owned();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop, stopped) = oneshot::channel();
+        // The runtime is built, run and dropped on this thread alone, so starting or dropping an
+        // emulator works the same from plain code and from inside another async runtime.
+        let thread = thread::Builder::new().name("ut-emulator".to_owned()).spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(threads.max(1))
+                .thread_name("ut-emulator-worker")
+                .enable_io()
+                .enable_time()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => return drop(ready_tx.send(Err(e))),
+            };
+            let bound = {
+                let _context = runtime.enter();
+                server::listen(&bind).and_then(|listener| Ok((listener.local_addr()?, listener)))
+            };
+            match bound {
+                Ok((addr, listener)) => {
+                    let _ = ready_tx.send(Ok(addr));
+                    runtime.block_on(server::serve(listener, state, stopped));
+                }
+                Err(e) => drop(ready_tx.send(Err(e))),
+            }
+            // Hung or trickling connections are cut, not waited for.
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        })?;
+        match ready_rx.recv() {
+            Ok(Ok(addr)) => Ok(Emulator { addr, stop: Some(stop), thread: Some(thread) }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(io::Error::other("the emulator thread ended before listening"))
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for Emulator {
+    /// Stops accepting, cuts every open connection and joins the emulator's thread.
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,1 +1,131 @@
-fn main() {}
+//! `ut-emulator`: serves the emulated API until SIGTERM or SIGINT.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use tokio::signal::unix::{signal, SignalKind};
+use ut_emulator::{Emulator, EmulatorConfig, DEFAULT_THREADS};
+
+const USAGE: &str = "\
+usage: ut-emulator [--bind ADDR] [--config FILE] [--threads N]
+
+A local stand-in for the Mindbody Public API v6 UserToken endpoints.
+
+  --bind ADDR     address to listen on (default 127.0.0.1:0, a free port)
+  --config FILE   JSON file of API keys, sites and users, replacing the defaults
+  --threads N     runtime worker threads, 1 to 64 (default 2)
+  --help          print this help
+
+Prints one line, `listening on http://HOST:PORT`, then serves until SIGTERM or SIGINT.
+";
+
+/// Bad arguments or configuration, as usage errors conventionally do.
+const EXIT_USAGE: u8 = 2;
+/// The server could not start.
+const EXIT_FAILURE: u8 = 1;
+
+struct Options {
+    bind: String,
+    config: Option<String>,
+    threads: usize,
+}
+
+enum Command {
+    Help,
+    Serve(Options),
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut options = Options { bind: "127.0.0.1:0".to_owned(), config: None, threads: DEFAULT_THREADS };
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name.to_owned(), Some(value.to_owned())),
+            _ => (arg, None),
+        };
+        if name == "--help" || name == "-h" {
+            return Ok(Command::Help);
+        }
+        if !matches!(name.as_str(), "--bind" | "--config" | "--threads") {
+            return Err(format!("unknown argument {name:?}"));
+        }
+        let value = inline.or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))?;
+        match name.as_str() {
+            "--bind" => options.bind = value,
+            "--config" => options.config = Some(value),
+            _ => {
+                options.threads = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=64).contains(n))
+                    .ok_or_else(|| format!("--threads must be a number from 1 to 64, not {value:?}"))?;
+            }
+        }
+    }
+    Ok(Command::Serve(options))
+}
+
+fn load_config(path: Option<&str>) -> Result<EmulatorConfig, String> {
+    match path {
+        None => Ok(EmulatorConfig::default()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            EmulatorConfig::from_json(&text).map_err(|e| format!("{path}: {e}"))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Serve(options)) => options,
+        Err(message) => {
+            eprintln!("ut-emulator: {message}\n\n{USAGE}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let config = match load_config(options.config.as_deref()) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("ut-emulator: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match serve(options, config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("ut-emulator: {message}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn serve(options: Options, config: EmulatorConfig) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    // Handlers go in before the address is printed: whoever reads it may signal at once, and
+    // must get a clean exit rather than the default death by signal.
+    let (mut terminate, mut interrupt) = {
+        let _context = runtime.enter();
+        let handler = |kind| signal(kind).map_err(|e| format!("cannot handle signals: {e}"));
+        (handler(SignalKind::terminate())?, handler(SignalKind::interrupt())?)
+    };
+    let emulator = Emulator::start_with_threads(&options.bind, config, options.threads)
+        .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "listening on {}", emulator.url())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    runtime.block_on(async {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+    });
+    drop(emulator);
+    Ok(())
+}

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
 use hyper::{HeaderMap, Method, Uri};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// Only the newest requests are kept, so a long benchmark does not grow without bound.
 pub(crate) const CAPACITY: usize = 10_000;
@@ -19,21 +19,30 @@ pub(crate) struct Recorded {
     pub(crate) body: Bytes,
 }
 
+/// A recorded request as `/_emulator/requests` lists it.
+#[derive(Serialize)]
+pub(crate) struct RecordView {
+    method: String,
+    path: String,
+    headers: Vec<[String; 2]>,
+    body: String,
+    body_hex: String,
+}
+
 impl Recorded {
-    fn to_json(&self) -> Value {
-        let headers: Vec<[String; 2]> = self
+    fn view(&self) -> RecordView {
+        let headers = self
             .headers
             .iter()
             .map(|(name, value)| [name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()])
             .collect();
-        let path = self.uri.path_and_query().map_or_else(|| self.uri.to_string(), |p| p.as_str().to_owned());
-        json!({
-            "method": self.method.as_str(),
-            "path": path,
-            "headers": headers,
-            "body": String::from_utf8_lossy(&self.body),
-            "body_hex": hex(&self.body),
-        })
+        RecordView {
+            method: self.method.as_str().to_owned(),
+            path: self.uri.path_and_query().map_or_else(|| self.uri.to_string(), |p| p.as_str().to_owned()),
+            headers,
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            body_hex: hex(&self.body),
+        }
     }
 }
 
@@ -59,10 +68,9 @@ impl Recorder {
         ring.push_back(request);
     }
 
-    /// `{"requests":[...]}`, oldest first.
-    pub(crate) fn to_json(&self) -> Value {
-        let ring = self.lock();
-        json!({ "requests": ring.iter().map(Recorded::to_json).collect::<Vec<_>>() })
+    /// Oldest first.
+    pub(crate) fn list(&self) -> Vec<RecordView> {
+        self.lock().iter().map(Recorded::view).collect()
     }
 
     pub(crate) fn clear(&self) {

@@ -1,6 +1,7 @@
 //! Responses: JSON documents, the API's error envelope, and the bodies faults send slowly or
 //! cut short.
 
+use std::collections::BTreeMap;
 use std::future::Future as _;
 use std::io;
 use std::pin::Pin;
@@ -103,7 +104,24 @@ pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Reply {
 }
 
 pub(crate) fn error_body(code: &str, message: &str) -> Vec<u8> {
-    serde_json::json!({ "Error": { "Message": message, "Code": code } }).to_string().into_bytes()
+    #[derive(Serialize)]
+    struct Envelope<'a> {
+        #[serde(rename = "Error")]
+        error: Detail<'a>,
+    }
+    #[derive(Serialize)]
+    struct Detail<'a> {
+        #[serde(rename = "Message")]
+        message: &'a str,
+        #[serde(rename = "Code")]
+        code: &'a str,
+    }
+    serde_json::to_vec(&Envelope { error: Detail { message, code } }).unwrap_or_default()
+}
+
+/// `{"<name>": value}`, serialized straight from `value` so its fields keep their order.
+pub(crate) fn named(name: &str, value: &impl Serialize) -> Reply {
+    json(StatusCode::OK, &BTreeMap::from([(name, value)]))
 }
 
 /// `{}`, what revoke and most control endpoints answer.

@@ -2,9 +2,17 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::api::Call;
+
+#[derive(Serialize)]
+pub(crate) struct StatsView {
+    requests: u64,
+    issue: u64,
+    renew: u64,
+    revoke: u64,
+}
 
 #[derive(Default)]
 pub(crate) struct Stats {
@@ -23,13 +31,13 @@ impl Stats {
         }
     }
 
-    pub(crate) fn to_json(&self) -> Value {
-        json!({
-            "requests": self.requests.load(Ordering::Relaxed),
-            "issue": self.issue.load(Ordering::Relaxed),
-            "renew": self.renew.load(Ordering::Relaxed),
-            "revoke": self.revoke.load(Ordering::Relaxed),
-        })
+    pub(crate) fn view(&self) -> StatsView {
+        StatsView {
+            requests: self.requests.load(Ordering::Relaxed),
+            issue: self.issue.load(Ordering::Relaxed),
+            renew: self.renew.load(Ordering::Relaxed),
+            revoke: self.revoke.load(Ordering::Relaxed),
+        }
     }
 
     pub(crate) fn reset(&self) {
