@@ -1,0 +1,170 @@
+//! Shared helpers for the integration tests: an emulator per test, the C ABI called as C
+//! would call it, and a tiny HTTP client for the emulator's control endpoints.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::ffi::{c_char, CStr, CString};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::ptr;
+use usertoken::ffi::calls::{ut_issue, ut_renew, ut_revoke};
+use usertoken::ffi::client::{ut_client, ut_client_free, ut_client_new};
+use usertoken::ffi::info::{ut_free_string, ut_result_name};
+use usertoken::ffi::ut_result;
+use ut_emulator::{Emulator, EmulatorConfig};
+
+pub const API_KEY: &str = "test-api-key";
+pub const USERNAME: &str = "Siteowner";
+pub const PASSWORD: &str = "apitest1234";
+pub const SITE: &str = "-99";
+
+pub struct Fixture {
+    pub emulator: Emulator,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture { emulator: Emulator::start("127.0.0.1:0", EmulatorConfig::default()).expect("emulator starts") }
+    }
+
+    pub fn url(&self) -> String {
+        self.emulator.url()
+    }
+
+    /// A client for this emulator; `extra` is spliced into the config object.
+    pub fn client(&self, extra: &str) -> Client {
+        let sep = if extra.is_empty() { "" } else { "," };
+        let config = format!(r#"{{"base_url":"{}","api_key":"{API_KEY}","retry_base_ms":1{sep}{extra}}}"#, self.url());
+        Client::new(&config).unwrap_or_else(|(code, doc)| panic!("client: {code} {doc}"))
+    }
+
+    /// Sends a control request; returns the status and the parsed JSON body.
+    pub fn control(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
+        http(&self.emulator.addr().to_string(), method, path, &[], body.as_bytes())
+    }
+
+    pub fn fault(&self, fault: &str) {
+        let (status, body) = self.control("POST", "/_emulator/faults", fault);
+        assert_eq!(status, 200, "fault {fault} refused: {body}");
+    }
+
+    pub fn requests(&self) -> Vec<Value> {
+        self.control("GET", "/_emulator/requests", "").1["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn stats(&self) -> Value {
+        self.control("GET", "/_emulator/stats", "").1
+    }
+
+    pub fn advance_clock(&self, seconds: i64) {
+        let (status, body) = self.control("POST", "/_emulator/clock", &format!(r#"{{"advance_s":{seconds}}}"#));
+        assert_eq!(status, 200, "{body}");
+    }
+}
+
+/// A minimal HTTP/1.1 exchange over a fresh connection.
+pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).expect("connect to the emulator");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let payload = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+}
+
+pub fn cstr(text: &str) -> CString {
+    CString::new(text).expect("no NUL in test strings")
+}
+
+/// Takes ownership of a string the library returned.
+pub fn take(ptr: *mut c_char) -> String {
+    assert!(!ptr.is_null(), "the output pointer must be set");
+    let text = unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned();
+    unsafe { ut_free_string(ptr) };
+    text
+}
+
+pub fn name(code: ut_result) -> String {
+    unsafe { CStr::from_ptr(ut_result_name(code)) }.to_string_lossy().into_owned()
+}
+
+/// Parses an error document and checks that it has exactly the five documented keys.
+pub fn doc(text: &str) -> Value {
+    let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON: {text}: {e}"));
+    let keys: Vec<&str> = value.as_object().expect("an object").keys().map(String::as_str).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["attempts", "code", "http_status", "message", "result"], "{text}");
+    value
+}
+
+pub struct Client {
+    pub raw: *mut ut_client,
+}
+
+unsafe impl Send for Client {}
+unsafe impl Sync for Client {}
+
+impl Client {
+    pub fn new(config: &str) -> Result<Client, (String, String)> {
+        let config = cstr(config);
+        let mut raw = ptr::null_mut();
+        let mut error = ptr::null_mut();
+        let code = unsafe { ut_client_new(config.as_ptr(), &mut raw, &mut error) };
+        if code == 0 {
+            assert!(error.is_null(), "error_out must be NULL on success");
+            Ok(Client { raw })
+        } else {
+            assert!(raw.is_null(), "client_out must be untouched on failure");
+            Err((name(code), take(error)))
+        }
+    }
+
+    pub fn issue(&self, username: &str, password: &str) -> (String, String) {
+        let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(username), cstr(password));
+        let mut out = ptr::null_mut();
+        let code = unsafe { ut_issue(self.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut out) };
+        (name(code), take(out))
+    }
+
+    pub fn renew(&self, authorization: &str) -> (String, String) {
+        let (v, s, a) = (cstr("6"), cstr(SITE), cstr(authorization));
+        let mut out = ptr::null_mut();
+        let code = unsafe { ut_renew(self.raw, v.as_ptr(), s.as_ptr(), a.as_ptr(), &mut out) };
+        (name(code), take(out))
+    }
+
+    pub fn revoke(&self, authorization: &str) -> (String, String) {
+        let (v, s, a) = (cstr("6"), cstr(SITE), cstr(authorization));
+        let mut out = ptr::null_mut();
+        let code = unsafe { ut_revoke(self.raw, v.as_ptr(), s.as_ptr(), a.as_ptr(), &mut out) };
+        (name(code), take(out))
+    }
+
+    /// Issues with the default staff login and returns the access token.
+    pub fn token(&self) -> String {
+        let (code, body) = self.issue(USERNAME, PASSWORD);
+        assert_eq!(code, "UT_OK", "{body}");
+        let value: Value = serde_json::from_str(&body).unwrap();
+        value["AccessToken"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        unsafe { ut_client_free(self.raw) };
+    }
+}
+
+/// The value of a recorded request's header (names are lowercase in the record).
+pub fn header<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
+    request["headers"].as_array()?.iter().find(|pair| pair[0] == name).and_then(|pair| pair[1].as_str())
+}
