@@ -6,7 +6,7 @@ use crate::result::Code;
 use crate::transport::{self, Prepared};
 use crate::validate::bare_token;
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -95,7 +95,9 @@ impl Request {
             }
             Operation::Renew { authorization } => {
                 headers.insert(AUTHORIZATION, sensitive(authorization)?);
-                (Method::POST, Some(Bytes::new()))
+                // An empty POST body would otherwise go without any length; the API wants 0.
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+                (Method::POST, None)
             }
             Operation::Revoke { authorization } => {
                 headers.insert(AUTHORIZATION, sensitive(authorization)?);
