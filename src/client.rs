@@ -35,6 +35,10 @@ thread_local! {
     static IN_CALLBACK_OF: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
+fn closed() -> Error {
+    Error::cancelled("the client has been freed")
+}
+
 impl Client {
     pub fn new(config: Config) -> Result<Arc<Client>, Error> {
         let engine = Engine::new(&config)?;
@@ -48,9 +52,16 @@ impl Client {
         }))
     }
 
+    /// `UT_CANCELLED` once the client has been freed.
+    pub fn ensure_open(&self) -> Result<(), Error> {
+        match self.engine.load().as_ref() {
+            Some(_) => Ok(()),
+            None => Err(closed()),
+        }
+    }
+
     /// The engine for this process, built afresh in a forked child.
     fn engine(&self) -> Result<Arc<Engine>, Error> {
-        let closed = || Error::cancelled("the client has been freed");
         let engine = self.engine.load_full().ok_or_else(closed)?;
         if engine.generation == runtime::generation() {
             return Ok(engine);

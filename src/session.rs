@@ -80,6 +80,7 @@ impl Session {
 
     /// A valid access token, refreshed first when less than the margin is left.
     pub fn token(&self) -> Result<Zeroizing<String>, Error> {
+        self.client.ensure_open()?;
         if let Some(token) = self.fresh_token() {
             return Ok(Zeroizing::new(token));
         }
@@ -119,6 +120,7 @@ impl Session {
 
     /// Revokes the current token; the next `token()` issues a new one.
     pub fn revoke(&self) -> Result<String, Error> {
+        self.client.ensure_open()?;
         let _refreshing = wait_blocking(|| self.refresh.lock().unwrap_or_else(|p| p.into_inner()));
         let Some(token) = self.state().token.clone() else {
             return Ok("{}".to_owned());

@@ -1,0 +1,201 @@
+//! Sessions against the emulator, expiry driven by the emulator's clock: an emulator clock
+//! set back by nearly a day issues tokens that are already inside the renew margin.
+
+mod common;
+
+use common::*;
+use std::ffi::c_char;
+use std::ptr;
+use usertoken::ffi::session::*;
+use usertoken::ffi::*;
+
+const DAY: i64 = 24 * 3600;
+
+struct Session(*mut ut_session);
+
+unsafe impl Send for Session {}
+unsafe impl Sync for Session {}
+
+impl Session {
+    fn new(client: &Client, password: &str) -> Result<Session, (String, String)> {
+        let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(password));
+        let mut raw = ptr::null_mut();
+        let mut error: *mut c_char = ptr::null_mut();
+        let code = unsafe { ut_session_new(client.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut raw, &mut error) };
+        if code == UT_OK {
+            assert!(error.is_null());
+            Ok(Session(raw))
+        } else {
+            assert!(raw.is_null());
+            Err((name(code), take(error)))
+        }
+    }
+
+    fn token(&self) -> (String, String) {
+        let mut out = ptr::null_mut();
+        let code = unsafe { ut_session_token(self.0, &mut out) };
+        (name(code), take(out))
+    }
+
+    fn ok_token(&self) -> String {
+        let (code, token) = self.token();
+        assert_eq!(code, "UT_OK", "{token}");
+        token
+    }
+
+    fn revoke(&self) -> (String, String) {
+        let mut out = ptr::null_mut();
+        let code = unsafe { ut_session_revoke(self.0, &mut out) };
+        (name(code), take(out))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        unsafe { ut_session_free(self.0) };
+    }
+}
+
+fn counts(f: &Fixture) -> (u64, u64, u64) {
+    let s = f.stats();
+    (s["issue"].as_u64().unwrap(), s["renew"].as_u64().unwrap(), s["revoke"].as_u64().unwrap())
+}
+
+#[test]
+fn a_fresh_token_is_served_without_any_request() {
+    let f = Fixture::new();
+    let c = f.client("");
+    let session = Session::new(&c, PASSWORD).unwrap();
+    let first = session.ok_token();
+    for _ in 0..10 {
+        assert_eq!(session.ok_token(), first);
+    }
+    assert_eq!(counts(&f), (1, 0, 0));
+    let issued = &f.control("GET", "/_emulator/tokens", "").1["tokens"][0];
+    assert_eq!(issued["token"], first.as_str(), "the bare token, not JSON");
+}
+
+#[test]
+fn a_token_inside_the_margin_is_renewed_once() {
+    let f = Fixture::new();
+    let c = f.client("");
+    f.advance_clock(-(DAY - 1800));
+    let session = Session::new(&c, PASSWORD).unwrap();
+    let token = session.ok_token();
+    assert_eq!(counts(&f), (1, 1, 0), "30 minutes left is inside the 1 h margin");
+    assert_eq!(session.ok_token(), token);
+    assert_eq!(counts(&f), (1, 1, 0), "renewed for 24 h more: fresh again");
+}
+
+#[test]
+fn seven_renewals_then_a_new_token() {
+    let f = Fixture::new();
+    let c = f.client(r#""session_renew_margin_s":864000"#);
+    let session = Session::new(&c, PASSWORD).unwrap();
+    let first = session.ok_token();
+    for _ in 1..7 {
+        assert_eq!(session.ok_token(), first);
+    }
+    assert_eq!(counts(&f), (1, 7, 0));
+    let second = session.ok_token();
+    assert_ne!(second, first, "the eighth refresh issues a new token");
+    assert_eq!(counts(&f), (2, 7, 0));
+    session.ok_token();
+    assert_eq!(counts(&f), (2, 8, 0), "the new token is renewed again");
+}
+
+#[test]
+fn a_denied_renew_issues_a_new_token() {
+    let f = Fixture::new();
+    let c = f.client(r#""session_renew_margin_s":864000"#);
+    let session = Session::new(&c, PASSWORD).unwrap();
+    let first = session.ok_token();
+    assert_eq!(c.revoke(&first).0, "UT_OK", "revoked behind the session's back");
+    let second = session.ok_token();
+    assert_ne!(second, first);
+    assert_eq!(counts(&f), (2, 2, 1), "one renew at the first token() (due), one denied, then issue");
+}
+
+#[test]
+fn sixteen_threads_share_one_refresh() {
+    let f = Fixture::new();
+    let c = f.client("");
+    f.advance_clock(-(DAY - 1800));
+    let session = Session::new(&c, PASSWORD).unwrap();
+    f.fault(r#"{"kind":"delay","delay_ms":200,"call":"renew"}"#);
+    let barrier = std::sync::Barrier::new(16);
+    let tokens: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..16)
+            .map(|_| {
+                scope.spawn(|| {
+                    barrier.wait();
+                    session.ok_token()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(tokens.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(counts(&f).1, 1, "exactly one renew for 16 concurrent callers");
+}
+
+#[test]
+fn a_failed_refresh_serves_the_still_valid_token() {
+    let f = Fixture::new();
+    let c = f.client(r#""max_retries":0"#);
+    f.advance_clock(-(DAY - 1800));
+    let session = Session::new(&c, PASSWORD).unwrap();
+    let issued = f.control("GET", "/_emulator/tokens", "").1["tokens"][0]["token"].as_str().unwrap().to_owned();
+    f.fault(r#"{"kind":"status","status":503,"call":"renew"}"#);
+    assert_eq!(session.ok_token(), issued);
+    assert_eq!(counts(&f), (1, 1, 0));
+    assert_eq!(session.ok_token(), issued, "the next call refreshes for real");
+    assert_eq!(counts(&f), (1, 2, 0));
+}
+
+#[test]
+fn a_failed_refresh_of_an_expired_token_is_an_error() {
+    let f = Fixture::new();
+    let c = f.client(r#""max_retries":0"#);
+    f.advance_clock(-(DAY + 60));
+    let session = Session::new(&c, PASSWORD).unwrap();
+    f.fault(r#"{"kind":"status","status":503,"call":"renew"}"#);
+    let (code, text) = session.token();
+    assert_eq!(code, "UT_SERVER_ERROR");
+    assert_eq!(doc(&text)["http_status"], 503);
+}
+
+#[test]
+fn revoke_ends_the_token_and_the_next_call_issues_anew() {
+    let f = Fixture::new();
+    let c = f.client("");
+    let session = Session::new(&c, PASSWORD).unwrap();
+    let first = session.ok_token();
+    assert_eq!(session.revoke(), ("UT_OK".to_owned(), "{}".to_owned()));
+    assert_eq!(session.revoke(), ("UT_OK".to_owned(), "{}".to_owned()), "nothing left to revoke");
+    assert_eq!(counts(&f), (1, 0, 1));
+    let second = session.ok_token();
+    assert_ne!(first, second);
+    assert_eq!(counts(&f), (2, 0, 1));
+    assert_eq!(c.renew(&first).0, "UT_DENIED", "the first token is really revoked");
+}
+
+#[test]
+fn creation_fails_as_the_issue_fails() {
+    let f = Fixture::new();
+    let c = f.client("");
+    let (code, text) = Session::new(&c, "wrong").err().expect("bad credentials");
+    assert_eq!(code, "UT_DENIED");
+    let value = doc(&text);
+    assert_eq!(value["http_status"], 401);
+    assert!(!text.contains("wrong"));
+}
+
+#[test]
+fn a_session_outliving_its_client_is_cancelled_not_crashed() {
+    let f = Fixture::new();
+    let c = f.client(r#""session_renew_margin_s":864000"#);
+    let session = Session::new(&c, PASSWORD).unwrap();
+    drop(c);
+    assert_eq!(session.token().0, "UT_CANCELLED");
+}
