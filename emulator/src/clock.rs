@@ -61,3 +61,29 @@ pub(crate) fn from_unix_s(seconds: i64) -> SystemTime {
 pub(crate) fn rfc3339(time: SystemTime) -> String {
     humantime::format_rfc3339_seconds(time).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advances_add_up_and_stay_within_printable_years() {
+        let clock = Clock::default();
+        clock.advance(86_400 * 8).unwrap();
+        clock.advance(-86_400).unwrap();
+        assert_eq!(clock.offset_s(), 86_400 * 7);
+        assert!(clock.advance(i64::MAX).is_err());
+        assert!(clock.advance(-unix_s(SystemTime::now()) - 86_400 * 8).is_err(), "before 1970");
+        assert!(clock.advance(LATEST_UNIX_S).is_err(), "after 9999");
+        assert_eq!(clock.offset_s(), 86_400 * 7, "a refused advance changes nothing");
+        let now = unix_s(clock.now());
+        assert!(now.abs_diff(unix_s(SystemTime::now()) + 86_400 * 7) <= 1);
+        clock.reset();
+        assert_eq!(clock.offset_s(), 0);
+    }
+
+    #[test]
+    fn dates_print_as_utc_seconds() {
+        assert_eq!(rfc3339(from_unix_s(1_795_914_923)), "2026-11-29T01:15:23Z");
+    }
+}

@@ -147,3 +147,40 @@ fn live_entry<'a>(tokens: &'a mut Tokens, token: &str, site_id: i64, now: System
         Ok(entry)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user() -> Arc<UserConfig> {
+        Arc::new(crate::config::EmulatorConfig::default().sites[0].users[0].clone())
+    }
+
+    #[test]
+    fn only_the_newest_tokens_are_kept() {
+        let store = TokenStore::default();
+        let now = SystemTime::now();
+        let first = store.issue(-99, user(), now).token;
+        let second = store.issue(-99, user(), now).token;
+        for _ in 0..MAX_TOKENS - 1 {
+            store.issue(-99, user(), now);
+        }
+        assert_eq!(store.renew(&first, -99, now).err(), Some(Refusal::Unknown), "the oldest was evicted");
+        assert!(store.renew(&second, -99, now).is_ok());
+        let listed = store.list();
+        assert_eq!(listed.len(), MAX_TOKENS);
+        assert_eq!(listed[0].token, second);
+    }
+
+    #[test]
+    fn expiry_is_whole_seconds_a_day_after_issue() {
+        let store = TokenStore::default();
+        let now = from_unix_s(1_000_000) + std::time::Duration::from_millis(999);
+        let grant = store.issue(-99, user(), now);
+        assert_eq!(unix_s(grant.expires), 1_000_000 + LIFETIME_S);
+        assert_eq!(store.revoke(&grant.token, -99, grant.expires).err(), Some(Refusal::Expired));
+        let just_before = grant.expires - std::time::Duration::from_millis(1);
+        assert!(store.revoke(&grant.token, -99, just_before).is_ok());
+        assert_eq!(store.revoke(&grant.token, -99, just_before).err(), Some(Refusal::Revoked));
+    }
+}
