@@ -111,7 +111,8 @@ impl Request {
 
 fn header_value(text: &str) -> Result<HeaderValue, Error> {
     // Validation and configuration already refuse anything a header cannot carry.
-    HeaderValue::from_str(text).map_err(|_| Error::new(Code::InvalidArgument, "a header value holds forbidden characters"))
+    HeaderValue::from_str(text)
+        .map_err(|_| Error::new(Code::InvalidArgument, "a header value holds forbidden characters"))
 }
 
 fn sensitive(text: &str) -> Result<HeaderValue, Error> {

@@ -83,16 +83,17 @@ impl Config {
             })?,
         };
         check_header_value("api_key", &api_key)?;
-        let user_agent = keys
-            .string("user_agent")?
-            .unwrap_or_else(|| concat!("usertoken/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent =
+            keys.string("user_agent")?.unwrap_or_else(|| concat!("usertoken/", env!("CARGO_PKG_VERSION")).to_owned());
         check_header_value("user_agent", &user_agent)?;
 
         let ca_file = keys.nullable_string("ca_file")?;
         if let Some(path) = &ca_file {
             std::fs::metadata(path)
                 .and_then(|m| if m.is_file() { Ok(()) } else { Err(std::io::ErrorKind::InvalidInput.into()) })
-                .map_err(|e| Error::invalid_config(format!("ca_file \"{}\" cannot be read: {e}", path.escape_debug())))?;
+                .map_err(|e| {
+                    Error::invalid_config(format!("ca_file \"{}\" cannot be read: {e}", path.escape_debug()))
+                })?;
         }
 
         Ok(Config {
@@ -109,7 +110,9 @@ impl Config {
             allow_http,
             max_response_bytes: keys.integer("max_response_bytes", 1, usize::MAX as u64)?.unwrap_or(1 << 20) as usize,
             worker_threads: keys.integer("worker_threads", 1, 64)?.unwrap_or(2) as usize,
-            session_renew_margin: Duration::from_secs(keys.integer("session_renew_margin_s", 0, u64::MAX)?.unwrap_or(3600)),
+            session_renew_margin: Duration::from_secs(
+                keys.integer("session_renew_margin_s", 0, u64::MAX)?.unwrap_or(3600),
+            ),
         })
     }
 }
@@ -184,9 +187,7 @@ fn check_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
         "https" => {}
         "http" if allow_http || is_loopback(&host) => {}
         "http" => {
-            return Err(bad(
-                "uses plain http:// to a host that is not loopback; set allow_http to true to permit it",
-            ))
+            return Err(bad("uses plain http:// to a host that is not loopback; set allow_http to true to permit it"))
         }
         _ => return Err(bad("must use https:// (or http:// to a loopback host)")),
     }
@@ -315,7 +316,13 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback_unless_allowed() {
-        for ok in ["http://127.0.0.1:8080", "http://127.5.6.7", "http://[::1]:80", "http://LOCALHOST:1", "https://example.com"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.5.6.7",
+            "http://[::1]:80",
+            "http://LOCALHOST:1",
+            "https://example.com",
+        ] {
             assert!(parse(&format!(r#"{{"api_key":"k","base_url":"{ok}"}}"#)).is_ok(), "{ok}");
         }
         invalid(r#"{"api_key":"k","base_url":"http://example.com"}"#, "allow_http");

@@ -64,11 +64,7 @@ mod tests {
     use super::*;
 
     fn policy(max_retries: u32, base_ms: u64, max_ms: u64) -> RetryPolicy {
-        RetryPolicy {
-            max_retries,
-            base: Duration::from_millis(base_ms),
-            max: Duration::from_millis(max_ms),
-        }
+        RetryPolicy { max_retries, base: Duration::from_millis(base_ms), max: Duration::from_millis(max_ms) }
     }
 
     #[test]

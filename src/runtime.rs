@@ -55,11 +55,7 @@ impl Engine {
             .enable_all()
             .build()
             .map_err(|e| Error::invalid_config(format!("cannot start the runtime: {e}")))?;
-        Ok(Engine {
-            generation: generation(),
-            runtime: ManuallyDrop::new(runtime),
-            http: ManuallyDrop::new(http),
-        })
+        Ok(Engine { generation: generation(), runtime: ManuallyDrop::new(runtime), http: ManuallyDrop::new(http) })
     }
 
     pub fn handle(&self) -> &Handle {
@@ -123,10 +119,7 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
             .map_err(|e| Error::invalid_config(format!("ca_file \"{}\" cannot be read: {e}", path.escape_debug())))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
         if certs.is_empty() {
-            return Err(Error::invalid_config(format!(
-                "ca_file \"{}\" holds no PEM certificate",
-                path.escape_debug()
-            )));
+            return Err(Error::invalid_config(format!("ca_file \"{}\" holds no PEM certificate", path.escape_debug())));
         }
         for cert in certs {
             builder = builder.add_root_certificate(cert);

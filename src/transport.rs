@@ -45,11 +45,7 @@ pub async fn send(
     secrets: &[&str],
     accept: impl FnOnce(Vec<u8>) -> Result<String, Error>,
 ) -> Result<String, Error> {
-    let policy = RetryPolicy {
-        max_retries: config.max_retries,
-        base: config.retry_base,
-        max: config.retry_max,
-    };
+    let policy = RetryPolicy { max_retries: config.max_retries, base: config.retry_base, max: config.retry_max };
     let call = request.call;
     let mut attempts = 0;
     loop {
@@ -59,11 +55,16 @@ pub async fn send(
         let (error, retry_after) = match attempt(http, config, request).await {
             Ok(answer) if answer.status.is_success() => {
                 let elapsed = started.elapsed().as_millis();
-                log::emit(Level::Info, || format!("{call}: attempt {attempts}: HTTP {} in {elapsed} ms", answer.status.as_u16()));
+                log::emit(Level::Info, || {
+                    format!("{call}: attempt {attempts}: HTTP {} in {elapsed} ms", answer.status.as_u16())
+                });
                 if answer.truncated {
                     let error = Error::new(
                         Code::Decode,
-                        format!("{call}: the response body is larger than max_response_bytes ({})", config.max_response_bytes),
+                        format!(
+                            "{call}: the response body is larger than max_response_bytes ({})",
+                            config.max_response_bytes
+                        ),
                     );
                     return Err(fail(call, error, attempts));
                 }
@@ -74,10 +75,15 @@ pub async fn send(
                 (status_error(call, &answer, secrets), retry_after)
             }
             Err(Failure::Timeout) => (
-                Error::new(Code::Timeout, format!("{call}: no full response within timeout_ms ({} ms)", config.timeout.as_millis())),
+                Error::new(
+                    Code::Timeout,
+                    format!("{call}: no full response within timeout_ms ({} ms)", config.timeout.as_millis()),
+                ),
                 None,
             ),
-            Err(Failure::Connect(why)) => (Error::new(Code::Connect, format!("{call}: {}", redact(&why, secrets))), None),
+            Err(Failure::Connect(why)) => {
+                (Error::new(Code::Connect, format!("{call}: {}", redact(&why, secrets))), None)
+            }
         };
         let retryable = error.http_status.map_or(true, is_retryable_status);
         let mut error = error;
@@ -85,7 +91,11 @@ pub async fn send(
             match policy.decide(attempts - 1, retry_after) {
                 Decision::RetryAfter(wait) => {
                     log::emit(Level::Warn, || {
-                        format!("{call}: attempt {attempts} failed ({}); retrying in {} ms", error.message, wait.as_millis())
+                        format!(
+                            "{call}: attempt {attempts} failed ({}); retrying in {} ms",
+                            error.message,
+                            wait.as_millis()
+                        )
                     });
                     tokio::time::sleep(wait).await;
                     continue;

@@ -61,7 +61,8 @@ fn issue_rejects_each_null_and_invalid_argument_without_sending() {
     let f = Fixture::new();
     let c = f.client("");
     let long_credential = "x".repeat(4097);
-    let cases: [(&str, [Option<&[u8]>; 4], ut_result); 14] = [
+    type Case<'a> = (&'a str, [Option<&'a [u8]>; 4], ut_result);
+    let cases: [Case; 14] = [
         ("version", [None, Some(b"6"), Some(b"u"), Some(b"p")], UT_NULL_ARGUMENT),
         ("site_id", [Some(b"6"), None, Some(b"u"), Some(b"p")], UT_NULL_ARGUMENT),
         ("username", [Some(b"6"), Some(b"-99"), None, Some(b"p")], UT_NULL_ARGUMENT),
@@ -166,11 +167,14 @@ fn session_functions_reject_nulls() {
     let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(PASSWORD));
     let mut session = ptr::null_mut();
     let mut out = ptr::null_mut();
-    let code = unsafe { ut_session_new(ptr::null(), v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut session, &mut out) };
+    let code =
+        unsafe { ut_session_new(ptr::null(), v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut session, &mut out) };
     assert_rejected(code, out, UT_NULL_ARGUMENT, "client");
-    let code = unsafe { ut_session_new(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), ptr::null_mut(), &mut out) };
+    let code =
+        unsafe { ut_session_new(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), ptr::null_mut(), &mut out) };
     assert_rejected(code, out, UT_NULL_ARGUMENT, "session_out");
-    let code = unsafe { ut_session_new(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), ptr::null(), &mut session, &mut out) };
+    let code =
+        unsafe { ut_session_new(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), ptr::null(), &mut session, &mut out) };
     assert_rejected(code, out, UT_NULL_ARGUMENT, "password");
     let code = unsafe { ut_session_token(ptr::null_mut(), &mut out) };
     assert_rejected(code, out, UT_NULL_ARGUMENT, "session");
@@ -191,11 +195,22 @@ fn async_calls_reject_bad_arguments_at_once() {
     let (v, s, u) = (cstr("6"), cstr(SITE), cstr("u"));
     let mut id = 0u64;
     unsafe {
-        let code = ut_issue_async(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), ptr::null(), Some(never), ptr::null_mut(), &mut id);
+        let code = ut_issue_async(
+            c.raw,
+            v.as_ptr(),
+            s.as_ptr(),
+            u.as_ptr(),
+            ptr::null(),
+            Some(never),
+            ptr::null_mut(),
+            &mut id,
+        );
         assert_eq!(code, UT_NULL_ARGUMENT);
-        let code = ut_issue_async(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), u.as_ptr(), None, ptr::null_mut(), &mut id);
+        let code =
+            ut_issue_async(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), u.as_ptr(), None, ptr::null_mut(), &mut id);
         assert_eq!(code, UT_NULL_ARGUMENT);
-        let code = ut_renew_async(ptr::null(), v.as_ptr(), s.as_ptr(), u.as_ptr(), Some(never), ptr::null_mut(), &mut id);
+        let code =
+            ut_renew_async(ptr::null(), v.as_ptr(), s.as_ptr(), u.as_ptr(), Some(never), ptr::null_mut(), &mut id);
         assert_eq!(code, UT_NULL_ARGUMENT);
         let bad = cstr("x\ny");
         let code = ut_revoke_async(c.raw, v.as_ptr(), s.as_ptr(), bad.as_ptr(), Some(never), ptr::null_mut(), &mut id);

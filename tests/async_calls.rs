@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use usertoken::ffi::calls::*;
 use usertoken::ffi::client::ut_client_free;
@@ -32,7 +32,9 @@ fn issue_async(client: &Client, slot: &Slot) -> (ut_result, u64) {
     let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(PASSWORD));
     let mut id = 0;
     let user_data = slot as *const Slot as *mut c_void;
-    let code = unsafe { ut_issue_async(client.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), Some(record), user_data, &mut id) };
+    let code = unsafe {
+        ut_issue_async(client.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), Some(record), user_data, &mut id)
+    };
     (code, id)
 }
 
@@ -90,7 +92,16 @@ fn async_errors_match_the_blocking_document() {
     let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr("wrong"));
     let mut id = 0;
     let code = unsafe {
-        ut_issue_async(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), Some(record), &slot as *const Slot as *mut c_void, &mut id)
+        ut_issue_async(
+            c.raw,
+            v.as_ptr(),
+            s.as_ptr(),
+            u.as_ptr(),
+            p.as_ptr(),
+            Some(record),
+            &slot as *const Slot as *mut c_void,
+            &mut id,
+        )
     };
     assert_eq!(code, UT_OK);
     wait_until("completion", Duration::from_secs(10), || slot.calls.load(Ordering::SeqCst) == 1);
@@ -103,7 +114,17 @@ fn async_errors_match_the_blocking_document() {
         let slot = Slot::default();
         let a = cstr(&token);
         let call = if renew { ut_renew_async } else { ut_revoke_async };
-        let code = unsafe { call(c.raw, v.as_ptr(), s.as_ptr(), a.as_ptr(), Some(record), &slot as *const Slot as *mut c_void, ptr::null_mut()) };
+        let code = unsafe {
+            call(
+                c.raw,
+                v.as_ptr(),
+                s.as_ptr(),
+                a.as_ptr(),
+                Some(record),
+                &slot as *const Slot as *mut c_void,
+                ptr::null_mut(),
+            )
+        };
         assert_eq!(code, UT_OK, "request_id_out may be NULL");
         wait_until("completion", Duration::from_secs(10), || slot.calls.load(Ordering::SeqCst) == 1);
         assert_eq!(seen(&slot).0, "UT_OK");
@@ -174,13 +195,15 @@ unsafe extern "C" fn free_from_callback(user_data: *mut c_void, _: ut_result, _:
     reentry.done.store(1, Ordering::SeqCst);
 }
 
-fn start_reentry(f: &Fixture, callback: ut_callback, config: &str) -> Arc<Reentry> {
+fn start_reentry(f: &Fixture, callback: ut_callback, config: &str) -> Box<Reentry> {
     let c = f.client(config);
-    let reentry = Arc::new(Reentry { client: c.raw, inner: Mutex::new(None), done: AtomicUsize::new(0) });
+    let reentry = Box::new(Reentry { client: c.raw, inner: Mutex::new(None), done: AtomicUsize::new(0) });
     std::mem::forget(c);
     let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(PASSWORD));
-    let data = Arc::as_ptr(&reentry) as *mut c_void;
-    let code = unsafe { ut_issue_async(reentry.client, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), callback, data, ptr::null_mut()) };
+    let data = &*reentry as *const Reentry as *mut c_void;
+    let code = unsafe {
+        ut_issue_async(reentry.client, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), callback, data, ptr::null_mut())
+    };
     assert_eq!(code, UT_OK);
     reentry
 }

@@ -68,7 +68,10 @@ fn every_required_header_is_sent() {
     assert_eq!((renew["method"].as_str(), renew["path"].as_str()), (Some("POST"), Some("/public/v6/usertoken/renew")));
     assert_eq!(header(renew, "authorization"), Some(format!("Bearer {token}").as_str()));
     assert_eq!(header(renew, "content-length"), Some("0"));
-    assert_eq!((revoke["method"].as_str(), revoke["path"].as_str()), (Some("DELETE"), Some("/public/v6/usertoken/revoke")));
+    assert_eq!(
+        (revoke["method"].as_str(), revoke["path"].as_str()),
+        (Some("DELETE"), Some("/public/v6/usertoken/revoke"))
+    );
     assert_eq!(header(revoke, "authorization"), Some(token.as_str()), "sent exactly as given");
 }
 
@@ -115,7 +118,8 @@ fn denied_and_rejected_requests() {
 
     let (v, s, u, p) = (cstr("6"), cstr("12345"), cstr(USERNAME), cstr(PASSWORD));
     let mut out = std::ptr::null_mut();
-    let code = unsafe { usertoken::ffi::calls::ut_issue(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut out) };
+    let code =
+        unsafe { usertoken::ffi::calls::ut_issue(c.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut out) };
     let site = error_of((name(code), take(out)), "UT_HTTP_ERROR");
     assert_eq!(site["http_status"], 400);
     assert_eq!(site["code"], "InvalidSiteId");
@@ -224,10 +228,9 @@ fn timeouts_bound_every_attempt() {
 fn connection_failures() {
     let f = Fixture::new();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let refused = Client::new(&format!(
-        r#"{{"base_url":"http://{closed}","api_key":"k","max_retries":2,"retry_base_ms":1}}"#
-    ))
-    .unwrap();
+    let refused =
+        Client::new(&format!(r#"{{"base_url":"http://{closed}","api_key":"k","max_retries":2,"retry_base_ms":1}}"#))
+            .unwrap();
     let value = error_of(refused.issue(USERNAME, PASSWORD), "UT_CONNECT");
     assert_eq!(value["attempts"], 3, "connection failures are retried");
 

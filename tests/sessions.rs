@@ -21,7 +21,8 @@ impl Session {
         let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(password));
         let mut raw = ptr::null_mut();
         let mut error: *mut c_char = ptr::null_mut();
-        let code = unsafe { ut_session_new(client.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut raw, &mut error) };
+        let code =
+            unsafe { ut_session_new(client.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut raw, &mut error) };
         if code == UT_OK {
             assert!(error.is_null());
             Ok(Session(raw))

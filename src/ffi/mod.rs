@@ -67,8 +67,20 @@ mod tests {
     #[test]
     fn constants_match_the_codes() {
         let constants = [
-            UT_OK, UT_NULL_ARGUMENT, UT_INVALID_ARGUMENT, UT_INVALID_CONFIG, UT_CONNECT, UT_TIMEOUT, UT_DENIED,
-            UT_RATE_LIMITED, UT_SERVER_ERROR, UT_HTTP_ERROR, UT_DECODE, UT_CANCELLED, UT_NOT_FOUND, UT_PANIC,
+            UT_OK,
+            UT_NULL_ARGUMENT,
+            UT_INVALID_ARGUMENT,
+            UT_INVALID_CONFIG,
+            UT_CONNECT,
+            UT_TIMEOUT,
+            UT_DENIED,
+            UT_RATE_LIMITED,
+            UT_SERVER_ERROR,
+            UT_HTTP_ERROR,
+            UT_DECODE,
+            UT_CANCELLED,
+            UT_NOT_FOUND,
+            UT_PANIC,
         ];
         for (constant, code) in constants.iter().zip(Code::ALL) {
             assert_eq!(*constant, code as u32, "{}", code.name());

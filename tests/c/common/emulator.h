@@ -1,0 +1,73 @@
+/*
+ * emulator.h: the ut-emulator the integration tests talk to, and clients pointed at it.
+ *
+ * The suite's shared emulator is started once by the CTest fixture, which writes its URL to
+ * the file named by env UT_TEST_EMULATOR_URL_FILE. Tests run in parallel against it, so a
+ * test on the shared emulator changes no emulator-wide state (no faults, no clock, no reset)
+ * and finds its own requests in the record by its User-Agent (test_tag()). A test that needs
+ * faults or the clock starts a private emulator, which it alone uses and which is stopped when
+ * the test ends, passes or fails.
+ */
+#ifndef UT_TEST_EMULATOR_H
+#define UT_TEST_EMULATOR_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "json.h"
+#include "usertoken.h"
+
+/* The emulator's default directory. */
+#define EMU_API_KEY "test-api-key"
+#define EMU_SITE "-99"
+#define EMU_OWNER "Siteowner"
+#define EMU_OWNER_PASSWORD "apitest1234"
+#define EMU_STAFF "jdoe"
+#define EMU_STAFF_PASSWORD "s3cret!"
+
+typedef struct {
+    char url[128];
+    pid_t pid; /* a private instance's process; 0 for the shared one */
+} emulator;
+
+void emulator_shared(emulator *emu);
+void emulator_private(emulator *emu);
+
+/* A loopback URL on which nothing listens: the port stays bound (never listening) by this
+ * process, so no other program can take it while the test runs. */
+const char *closed_port_url(void);
+
+/* One HTTP/1.0 exchange; returns the status (-1 when there was no answer) and, when `reply`
+ * is not NULL, the body as a malloc'd string. */
+int http_call(const char *url, const char *method, const char *path, const char *body, char **reply);
+
+/* Control endpoints; a refusal fails the test. */
+void emu_fault(const emulator *emu, const char *fault_json);
+void emu_advance_clock(const emulator *emu, long long seconds);
+json *emu_get(const emulator *emu, const char *path);
+/* One counter of /_emulator/stats ("requests", "issue", "renew", "revoke"). */
+long long emu_stat(const emulator *emu, const char *name);
+
+/* The recorded API requests sent with User-Agent `agent` (all when NULL), oldest first. */
+typedef struct {
+    json *doc;
+    const json **items;
+    size_t count;
+} request_list;
+request_list emu_requests(const emulator *emu, const char *agent);
+void request_list_free(request_list *list);
+/* The value of header `name` (lower case) of a recorded request, or NULL; how often it occurs. */
+const char *req_header(const json *request, const char *name);
+size_t req_header_count(const json *request, const char *name);
+/* "issue", "renew", "revoke" from the recorded path, or "" for anything else. */
+const char *req_call(const json *request);
+
+/* A client for `emu`: base_url, api_key and user_agent test_tag() (unless `extra` sets one),
+ * plus `extra`, a list of JSON members such as "\"max_retries\":0" (or NULL). */
+ut_client *client_for(const emulator *emu, const char *extra);
+/* The config text client_for() would use. */
+char *config_for(const emulator *emu, const char *extra);
+/* Issues a token for the default owner and returns its AccessToken (malloc'd). */
+char *issue_token(const ut_client *client);
+
+#endif
