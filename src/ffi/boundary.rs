@@ -69,3 +69,64 @@ pub unsafe fn arg<'a>(ptr: *const c_char, name: &str, max: usize) -> Result<&'a 
 pub unsafe fn handle<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Error> {
     ptr.as_ref().ok_or_else(|| Error::null_argument(name))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::{UT_INVALID_ARGUMENT, UT_OK, UT_PANIC};
+    use std::ffi::CStr;
+
+    fn read(out: *mut c_char) -> String {
+        let text = unsafe { CStr::from_ptr(out) }.to_string_lossy().into_owned();
+        unsafe { crate::ffi::info::ut_free_string(out) };
+        text
+    }
+
+    #[test]
+    fn a_panic_becomes_ut_panic_with_a_document() {
+        let mut out = std::ptr::null_mut();
+        let code = with_output(&mut out, || panic!("boom"));
+        assert_eq!(code, UT_PANIC);
+        let doc: serde_json::Value = serde_json::from_str(&read(out)).unwrap();
+        assert_eq!(doc["result"], "UT_PANIC");
+        assert_eq!(guard(|| panic!("boom")), UT_PANIC);
+    }
+
+    #[test]
+    fn outputs_follow_the_output_rule() {
+        let mut out = std::ptr::null_mut();
+        assert_eq!(with_output(&mut out, || Ok(Some("{}".to_owned()))), UT_OK);
+        assert_eq!(read(out), "{}");
+        let mut out = 1 as *mut c_char;
+        assert_eq!(with_output(&mut out, || Ok(None)), UT_OK);
+        assert!(out.is_null(), "None writes NULL");
+        let mut out = std::ptr::null_mut();
+        assert_eq!(with_output(&mut out, || Err(Error::invalid_argument("x", "is bad"))), UT_INVALID_ARGUMENT);
+        assert!(read(out).contains("x is bad"));
+        let mut ran = false;
+        assert_eq!(
+            with_output(std::ptr::null_mut(), || {
+                ran = true;
+                Ok(None)
+            }),
+            crate::ffi::UT_NULL_ARGUMENT
+        );
+        assert!(!ran, "a NULL output pointer does nothing else");
+    }
+
+    #[test]
+    fn a_result_with_a_nul_is_a_decode_error() {
+        let mut out = std::ptr::null_mut();
+        let code = with_output(&mut out, || Ok(Some("a\0b".to_owned())));
+        assert_eq!(code, Code::Decode as ut_result);
+        assert!(read(out).contains("UT_DECODE"));
+    }
+
+    #[test]
+    fn arguments_are_read_no_further_than_needed() {
+        let long = vec![b'a'; 100].into_iter().chain([0]).collect::<Vec<u8>>();
+        let bytes = unsafe { arg(long.as_ptr().cast(), "x", 10) }.unwrap();
+        assert_eq!(bytes.len(), 11, "stops one past the limit");
+        assert_eq!(unsafe { arg(std::ptr::null(), "version", 10) }.unwrap_err().code, Code::NullArgument);
+    }
+}
