@@ -30,12 +30,8 @@ pub(crate) async fn respond(request: Request<Incoming>, state: Arc<State>, hangu
             Err(refusal) => refusal,
         });
     }
-    state.recorder.push(Recorded {
-        method: parts.method.clone(),
-        uri: parts.uri.clone(),
-        headers: parts.headers.clone(),
-        body: body.as_ref().map(Bytes::clone).unwrap_or_default(),
-    });
+    let recorded_body = body.as_deref().unwrap_or_default();
+    state.recorder.push(Recorded::new(&parts.method, &parts.uri, &parts.headers, recorded_body));
     let route = api::route(&parts.method, path);
     state.stats.count(match route {
         Route::Call(call) => Some(call),

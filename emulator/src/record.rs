@@ -4,19 +4,22 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard};
 
-use bytes::Bytes;
 use hyper::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
 /// Only the newest requests are kept, so a long benchmark does not grow without bound.
 pub(crate) const CAPACITY: usize = 10_000;
 
-/// Kept raw; turning it into text is left to the rare moment a test asks for it.
+/// Copied out of the connection's read buffer: a slice of it would keep the whole buffer, some
+/// kilobytes, alive for as long as the record lasts.
 pub(crate) struct Recorded {
-    pub(crate) method: Method,
-    pub(crate) uri: Uri,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
+    method: Method,
+    /// Path and query.
+    target: Box<str>,
+    /// `name:value\n` per header in arrival order, in one allocation. Neither a header name
+    /// nor a value can hold a newline, nor a name a colon, so the split is unambiguous.
+    headers: Box<[u8]>,
+    body: Box<[u8]>,
 }
 
 /// A recorded request as `/_emulator/requests` lists it.
@@ -30,15 +33,37 @@ pub(crate) struct RecordView {
 }
 
 impl Recorded {
+    pub(crate) fn new(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Recorded {
+        let size = headers.iter().map(|(name, value)| name.as_str().len() + value.len() + 2).sum();
+        let mut packed = Vec::with_capacity(size);
+        for (name, value) in headers {
+            packed.extend_from_slice(name.as_str().as_bytes());
+            packed.push(b':');
+            packed.extend_from_slice(value.as_bytes());
+            packed.push(b'\n');
+        }
+        Recorded {
+            method: method.clone(),
+            target: uri.path_and_query().map_or_else(|| uri.path(), |p| p.as_str()).into(),
+            headers: packed.into(),
+            body: body.into(),
+        }
+    }
+
     fn view(&self) -> RecordView {
         let headers = self
             .headers
-            .iter()
-            .map(|(name, value)| [name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()])
+            .split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                let colon = line.iter().position(|&b| b == b':').unwrap_or(line.len());
+                let value = line.get(colon + 1..).unwrap_or_default();
+                [String::from_utf8_lossy(&line[..colon]).into_owned(), String::from_utf8_lossy(value).into_owned()]
+            })
             .collect();
         RecordView {
             method: self.method.as_str().to_owned(),
-            path: self.uri.path_and_query().map_or_else(|| self.uri.to_string(), |p| p.as_str().to_owned()),
+            path: self.target.to_string(),
             headers,
             body: String::from_utf8_lossy(&self.body).into_owned(),
             body_hex: hex(&self.body),
