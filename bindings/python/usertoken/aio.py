@@ -1,0 +1,125 @@
+"""asyncio on top of ``ut_issue_async`` and friends.
+
+One C callback serves every request and lives as long as the module, because the library
+may call it at any time until a request completes. Each request is known by a small integer
+passed as ``user_data`` and mapped here to its future: the C side never holds a pointer to
+a Python object, and a request whose future is gone is simply dropped.
+
+The callback runs on a library thread (or on the thread that closes the client); it only
+hands the result to the future's loop with ``call_soon_threadsafe``. The futures hold no
+reference to the client, so dropping the last one while requests are pending frees it, and
+those requests end with :class:`~usertoken.CancelledError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from ctypes import byref, c_uint64, c_void_p
+from typing import Any, Callable, Dict, Optional, Tuple, Union
+
+from ._arguments import Text, c_string
+from ._handle import Handle
+from ._native import CALLBACK, lib
+from .errors import OK, error_for
+from .models import IssueResponse, issue_result, renew_result, revoke_result
+
+Converter = Callable[[Optional[str]], Any]
+
+# Plain dict operations are atomic under the GIL, which is all the sharing this needs; a lock
+# could deadlock when a client freed by the garbage collector runs this callback on the same
+# thread that holds it.
+_pending: Dict[int, Tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", Converter]] = {}
+_keys = itertools.count(1)
+
+
+def _complete(user_data: Optional[int], result: int, json: Optional[bytes]) -> None:
+    entry = _pending.pop(user_data or 0, None)
+    if entry is None:
+        return
+    loop, future, convert = entry
+    text = json.decode("utf-8", "replace") if json is not None else None
+    try:
+        loop.call_soon_threadsafe(_settle, future, result, text, convert)
+    except RuntimeError:
+        pass  # the loop is closed: nobody can be waiting for this any more
+
+
+_CALLBACK = CALLBACK(_complete)
+
+
+def _settle(future: "asyncio.Future[Any]", result: int, text: Optional[str], convert: Converter) -> None:
+    if future.done():  # cancelled by its awaiter; the library's UT_CANCELLED is the echo
+        return
+    if result != OK:
+        future.set_exception(error_for(result, text))
+        return
+    try:
+        future.set_result(convert(text))
+    except Exception as error:  # a body the converter cannot read
+        future.set_exception(error)
+
+
+def _cancel_request(request_id: int, future: "asyncio.Future[Any]") -> None:
+    if future.cancelled():
+        # UT_NOT_FOUND only means the request finished first, which is fine: the future is
+        # already settled, and the library's late callback is dropped by _settle.
+        lib.ut_cancel(request_id)
+
+
+class AsyncCalls:
+    """``client.aio``: each method starts the request at once and returns an awaitable
+    :class:`asyncio.Future` of the running loop.
+
+    Argument errors are raised by the call itself; every other failure by the future.
+    Cancelling the future (or a task awaiting it, e.g. through :func:`asyncio.wait_for`)
+    cancels the request in the library.
+    """
+
+    def __init__(self, handle: Handle) -> None:
+        self._handle = handle
+
+    def issue(self, username: Text, password: Text, *, site_id: Union[str, int] = "-99",
+              version: str = "6") -> "asyncio.Future[IssueResponse]":
+        args = (c_string(version, "version"), c_string(site_id, "site_id"),
+                c_string(username, "username"), c_string(password, "password"))
+        return self._submit(lib.ut_issue_async, args, issue_result)
+
+    def renew(self, authorization: Text, *, site_id: Union[str, int] = "-99",
+              version: str = "6") -> "asyncio.Future[Union[IssueResponse, Any]]":
+        args = (c_string(version, "version"), c_string(site_id, "site_id"),
+                c_string(authorization, "authorization"))
+        return self._submit(lib.ut_renew_async, args, renew_result)
+
+    def revoke(self, authorization: Text, *, site_id: Union[str, int] = "-99",
+               version: str = "6") -> "asyncio.Future[Any]":
+        args = (c_string(version, "version"), c_string(site_id, "site_id"),
+                c_string(authorization, "authorization"))
+        return self._submit(lib.ut_revoke_async, args, revoke_result)
+
+    def _submit(self, function: Any, args: tuple, convert: Converter) -> "asyncio.Future[Any]":
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        key = next(_keys)
+        # Registered first: the callback may run on a library thread before the call returns.
+        _pending[key] = (loop, future, convert)
+        request_id = c_uint64()
+        try:
+            with self._handle.borrow() as client:
+                result = function(client, *args, _CALLBACK, c_void_p(key), byref(request_id))
+        except BaseException:
+            _pending.pop(key, None)
+            raise
+        if result != OK:
+            # Rejected before starting: the callback will never run. No error document here.
+            _pending.pop(key, None)
+            raise error_for(result, None)
+        request = request_id.value
+        future.add_done_callback(lambda done: _cancel_request(request, done))
+        return future
+
+
+def pending_requests() -> int:
+    """How many async requests have not yet been completed by the library."""
+    return len(_pending)
+

@@ -1,0 +1,57 @@
+"""A staff login whose token the library keeps valid (``ut_session``)."""
+
+from __future__ import annotations
+
+from ctypes import byref, c_void_p
+from typing import Any, Optional
+
+from ._handle import Handle
+from ._native import lib, take_string
+from .errors import check
+from .models import revoke_result
+
+
+class Session:
+    """Made by :meth:`Client.session`, which issues the first token at once.
+
+    :meth:`token` returns a valid access token, renewing it inside the client's
+    ``session_renew_margin_s`` and issuing a new one after 7 renewals or a denied renew.
+    Closing the session (or leaving its ``with`` block) frees it and sends nothing: the token
+    stays valid at the API until it expires, unless :meth:`revoke` was called. Thread-safe.
+    """
+
+    def __init__(self, handle: Handle) -> None:
+        self._handle = handle
+
+    def token(self) -> str:
+        """The current access token (bare, not ``Bearer ...``), refreshed when needed."""
+        text = self._call(lib.ut_session_token)
+        return text or ""
+
+    def revoke(self) -> Any:
+        """Revokes the current token; the next :meth:`token` issues a new one."""
+        return revoke_result(self._call(lib.ut_session_revoke))
+
+    def close(self) -> None:
+        """Idempotent; frees the session once calls in flight have returned."""
+        self._handle.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def _call(self, function: Any) -> Optional[str]:
+        out = c_void_p()
+        with self._handle.borrow() as session:
+            try:
+                result = function(session, byref(out))
+            finally:
+                text = take_string(out)
+        check(result, text)
+        return text
