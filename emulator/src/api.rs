@@ -48,6 +48,16 @@ pub(crate) enum Route {
     Unknown,
 }
 
+impl Route {
+    /// The call a request is served as, if any.
+    pub(crate) fn call(&self) -> Option<Call> {
+        match self {
+            Route::Call(call) => Some(*call),
+            Route::WrongMethod(_) | Route::Unknown => None,
+        }
+    }
+}
+
 /// Routes `/public/v{version}/usertoken/{issue|renew|revoke}`; like the real service, the
 /// literal parts ignore case.
 pub(crate) fn route(method: &Method, path: &str) -> Route {
@@ -134,42 +144,47 @@ fn site_id(headers: &HeaderMap, state: &State) -> Result<i64, Rejection> {
 }
 
 fn issue(site_id: i64, body: &[u8], state: &State, now: SystemTime) -> Result<Reply, Rejection> {
-    let (username, password) = credentials(body)?;
+    let fields = json_object(body)?;
+    let (username, password) = credentials(&fields)?;
     let user = state
         .directory
-        .authenticate(site_id, &username, &password)
+        .authenticate(site_id, username, password)
         .ok_or_else(|| denied("Staff identity authentication failed."))?;
     Ok(granted(&state.tokens.issue(site_id, user, now)))
 }
 
-/// Username and Password from the JSON body; like the real service, the names ignore case.
-fn credentials(body: &[u8]) -> Result<(String, String), Rejection> {
-    let missing = |fields: &str| {
-        let message = format!("The request is missing required fields: {fields}.");
-        Rejection::new(StatusCode::BAD_REQUEST, "MissingRequiredFields", message)
-    };
+fn missing_fields(fields: &str) -> Rejection {
+    let message = format!("The request is missing required fields: {fields}.");
+    Rejection::new(StatusCode::BAD_REQUEST, "MissingRequiredFields", message)
+}
+
+/// The issue body's fields; an empty body or a JSON value other than an object has none.
+fn json_object(body: &[u8]) -> Result<Map<String, Value>, Rejection> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(missing("Username, Password"));
+        return Err(missing_fields("Username, Password"));
     }
-    let value: Value = serde_json::from_slice(body).map_err(|_| {
-        Rejection::new(StatusCode::BAD_REQUEST, "InvalidParameter", "The request body is not valid JSON.")
-    })?;
-    let Value::Object(fields) = value else {
-        return Err(missing("Username, Password"));
-    };
-    match (string_field(&fields, "Username"), string_field(&fields, "Password")) {
-        (Some(username), Some(password)) => Ok((username, password)),
-        (None, Some(_)) => Err(missing("Username")),
-        (Some(_), None) => Err(missing("Password")),
-        (None, None) => Err(missing("Username, Password")),
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(_) => Err(missing_fields("Username, Password")),
+        Err(_) => Err(Rejection::new(StatusCode::BAD_REQUEST, "InvalidParameter", "The request body is not valid JSON.")),
     }
 }
 
-fn string_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
+/// Username and Password; like the real service, the field names ignore case.
+fn credentials(fields: &Map<String, Value>) -> Result<(&str, &str), Rejection> {
+    match (string_field(fields, "Username"), string_field(fields, "Password")) {
+        (Some(username), Some(password)) => Ok((username, password)),
+        (None, Some(_)) => Err(missing_fields("Username")),
+        (Some(_), None) => Err(missing_fields("Password")),
+        (None, None) => Err(missing_fields("Username, Password")),
+    }
+}
+
+fn string_field<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     let value = fields
         .get(name)
         .or_else(|| fields.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, v)| v))?;
-    value.as_str().map(str::to_owned)
+    value.as_str()
 }
 
 /// The token in `Authorization`, which may or may not carry the `Bearer ` scheme.

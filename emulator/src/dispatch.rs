@@ -18,7 +18,7 @@ use crate::server::Hangup;
 use crate::state::State;
 
 /// Far above any real request; a bound so one client cannot exhaust memory.
-pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
+const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub(crate) async fn respond(request: Request<Incoming>, state: Arc<State>, hangup: Arc<Hangup>) -> Result<Reply, Infallible> {
     let (parts, body) = request.into_parts();
@@ -33,10 +33,7 @@ pub(crate) async fn respond(request: Request<Incoming>, state: Arc<State>, hangu
     let recorded_body = body.as_deref().unwrap_or_default();
     state.recorder.push(Recorded::new(&parts.method, &parts.uri, &parts.headers, recorded_body));
     let route = api::route(&parts.method, path);
-    state.stats.count(match route {
-        Route::Call(call) => Some(call),
-        _ => None,
-    });
+    state.stats.count(route.call());
     let body = match body {
         Ok(body) => body,
         Err(refusal) => return Ok(refusal),
