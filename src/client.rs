@@ -25,14 +25,36 @@ pub struct Client {
     engine: ArcSwapOption<Engine>,
     /// Serializes rebuilding the engine in a forked child.
     rebuild: Mutex<()>,
+    locals: Mutex<Vec<Arc<LocalSlot>>>,
     running_callbacks: Mutex<usize>,
     callbacks_done: Condvar,
+}
+
+/// One calling thread's local engine for one client. The client keeps every slot so that its
+/// free can end them; the thread keeps its own so that it can find it again.
+type LocalSlot = Mutex<Option<Engine>>;
+
+/// This thread's slots; when the thread ends, its engines end with it.
+#[derive(Default)]
+struct ThreadSlots(Vec<(u64, Arc<LocalSlot>)>);
+
+impl Drop for ThreadSlots {
+    fn drop(&mut self) {
+        for (_, slot) in self.0.drain(..) {
+            if let Ok(mut engine) = slot.try_lock() {
+                // Thread-local destructors run late; an engine that cannot be ended cleanly
+                // here is left alone rather than taking the process down.
+                let _ = std::panic::catch_unwind(AssertUnwindSafe(|| drop(engine.take())));
+            }
+        }
+    }
 }
 
 thread_local! {
     /// The clients whose callbacks are running on this thread (callbacks can nest through
     /// blocking calls), so a free from inside a callback does not wait for itself.
     static IN_CALLBACK_OF: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    static THREAD_SLOTS: RefCell<ThreadSlots> = RefCell::new(ThreadSlots::default());
 }
 
 fn closed() -> Error {
@@ -41,12 +63,13 @@ fn closed() -> Error {
 
 impl Client {
     pub fn new(config: Config) -> Result<Arc<Client>, Error> {
-        let engine = Engine::new(&config)?;
+        let engine = Engine::shared(&config)?;
         Ok(Arc::new(Client {
             id: NEXT_CLIENT_ID.fetch_add(1, Ordering::Relaxed),
             config: Arc::new(config),
             engine: ArcSwapOption::from_pointee(engine),
             rebuild: Mutex::new(()),
+            locals: Mutex::new(Vec::new()),
             running_callbacks: Mutex::new(0),
             callbacks_done: Condvar::new(),
         }))
@@ -71,16 +94,47 @@ impl Client {
         if current.generation == runtime::generation() {
             return Ok(current);
         }
-        let fresh = Arc::new(Engine::new(&self.config)?);
+        let fresh = Arc::new(Engine::shared(&self.config)?);
         // The inherited engine is leaked by its Drop; only its memory remains.
         self.engine.store(Some(fresh.clone()));
         Ok(fresh)
     }
 
+    /// A blocking call: on this thread's local engine, or, inside a runtime (where a
+    /// current-thread runtime cannot block), on the shared one.
     pub fn call(&self, request: Request) -> Result<String, Error> {
-        let engine = self.engine()?;
-        let work = request.execute((*engine.http).clone(), self.config.clone());
-        engine.run_blocking(work)
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let engine = self.engine()?;
+            let work = request.execute((*engine.http).clone(), self.config.clone());
+            return engine.run_blocking(work);
+        }
+        let slot = self.local_slot();
+        let mut engine = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(closed) = self.ensure_open() {
+            *engine = None;
+            return Err(closed);
+        }
+        if !engine.as_ref().is_some_and(Engine::is_current) {
+            // One inherited through fork() is abandoned by its Drop.
+            *engine = Some(Engine::local(&self.config)?);
+        }
+        let engine = engine.as_ref().expect("just made");
+        engine.block_on(request.execute((*engine.http).clone(), self.config.clone()))
+    }
+
+    fn local_slot(&self) -> Arc<LocalSlot> {
+        THREAD_SLOTS.with(|slots| {
+            let mut slots = slots.borrow_mut();
+            if let Some((_, slot)) = slots.0.iter().find(|(id, _)| *id == self.id) {
+                return slot.clone();
+            }
+            // Slots of freed clients are held by this thread alone: let them go.
+            slots.0.retain(|(_, slot)| Arc::strong_count(slot) > 1);
+            let slot = Arc::new(Mutex::new(None));
+            self.locals.lock().unwrap_or_else(|p| p.into_inner()).push(slot.clone());
+            slots.0.push((self.id, slot.clone()));
+            slot
+        })
     }
 
     /// Starts `request`; `registered` learns its id before it can complete. `done` runs
@@ -129,6 +183,13 @@ impl Client {
             entry.complete(Err(Error::cancelled("the client was freed")));
         }
         drop(engine);
+        // Local engines busy on other threads (a misuse: a call racing the free) end when
+        // their thread next touches them or exits.
+        for slot in self.locals.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+            if let Ok(mut engine) = slot.try_lock() {
+                engine.take();
+            }
+        }
         let own = IN_CALLBACK_OF.with(|ids| ids.borrow().iter().filter(|id| **id == self.id).count());
         let deadline = Instant::now() + CALLBACK_DRAIN;
         let mut running = self.running_callbacks.lock().unwrap_or_else(|p| p.into_inner());

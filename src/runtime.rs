@@ -1,4 +1,10 @@
-//! The tokio runtime and HTTP client behind a `Client`, rebuilt after `fork()`.
+//! The tokio runtimes and HTTP clients behind a `Client`, rebuilt after `fork()`.
+//!
+//! Two kinds of engine: one *shared* multi-thread runtime per client runs the async calls
+//! and the blocking calls made from inside a runtime (callbacks, other tokio programs); and
+//! a *local* current-thread runtime per client and calling thread runs the other blocking
+//! calls on the caller's own thread, with its own connections, as a reused curl handle
+//! would: no hand-off between threads on the hot path.
 //!
 //! A forked child has none of its parent's threads, so it cannot use the parent's runtime or
 //! its pooled connections. A `pthread_atfork` hook bumps a generation counter in the child;
@@ -14,6 +20,7 @@ use std::mem::ManuallyDrop;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Once;
+use std::time::Duration;
 use tokio::runtime::{Handle, Runtime, RuntimeFlavor};
 
 static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
@@ -47,15 +54,36 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(config: &Config) -> Result<Engine, Error> {
+    /// The client's shared engine, with `worker_threads` workers.
+    pub fn shared(config: &Config) -> Result<Engine, Error> {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(config.worker_threads).thread_name("usertoken-worker");
+        Engine::build(config, builder)
+    }
+
+    /// An engine for blocking calls on the thread that builds it, and only that thread.
+    pub fn local(config: &Config) -> Result<Engine, Error> {
+        Engine::build(config, tokio::runtime::Builder::new_current_thread())
+    }
+
+    fn build(config: &Config, mut builder: tokio::runtime::Builder) -> Result<Engine, Error> {
         let http = http_client(config)?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(config.worker_threads)
-            .thread_name("usertoken-worker")
+        let runtime = builder
             .enable_all()
             .build()
             .map_err(|e| Error::invalid_config(format!("cannot start the runtime: {e}")))?;
         Ok(Engine { generation: generation(), runtime: ManuallyDrop::new(runtime), http: ManuallyDrop::new(http) })
+    }
+
+    /// True when built in this process (not inherited through fork()).
+    pub fn is_current(&self) -> bool {
+        self.generation == generation()
+    }
+
+    /// Runs `work` to completion on this thread; for a local engine outside any runtime.
+    pub fn block_on<T>(&self, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        std::panic::catch_unwind(AssertUnwindSafe(|| self.runtime.block_on(work)))
+            .unwrap_or_else(|_| Err(Error::panic()))
     }
 
     pub fn handle(&self) -> &Handle {
@@ -107,6 +135,9 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
         // The API key travels in a custom header that no redirect policy would strip, so
         // no redirect is ever followed: a 3xx is reported as it is.
         .redirect(reqwest::redirect::Policy::none())
+        // A local engine's connections are only watched while a call runs on its thread, so
+        // they are not kept idle for as long as servers usually keep them.
+        .pool_idle_timeout(Duration::from_secs(30))
         .user_agent(config.user_agent.as_str())
         .tcp_nodelay(true);
     if let Some(proxy) = &config.proxy {

@@ -197,6 +197,8 @@ unsafe extern "C" fn free_from_callback(user_data: *mut c_void, _: ut_result, _:
 
 fn start_reentry(f: &Fixture, callback: ut_callback, config: &str) -> Box<Reentry> {
     let c = f.client(config);
+    // A blocking call first, so that this thread holds a local engine the free must end too.
+    assert_eq!(c.issue(USERNAME, PASSWORD).0, "UT_OK");
     let reentry = Box::new(Reentry { client: c.raw, inner: Mutex::new(None), done: AtomicUsize::new(0) });
     std::mem::forget(c);
     let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(PASSWORD));
