@@ -10,10 +10,7 @@ use tokio::time::sleep;
 
 use crate::faults::{Fault, Kind};
 use crate::reply::{self, Body, Reply};
-use crate::server::Hangup;
-
-/// A hung request is given up after this long, so a forgotten test cannot hold it forever.
-const HANG_LIMIT: Duration = Duration::from_secs(600);
+use crate::server::{Ending, Hangup};
 
 const OVERSIZED_HEAD: &str = r#"{"TokenType":"Bearer","AccessToken":"oversized-token","Pad":""#;
 const OVERSIZED_TAIL: &str = r#""}"#;
@@ -29,12 +26,11 @@ pub(crate) async fn apply(fault: Fault, hangup: &Hangup, normal: impl FnOnce() -
         Kind::Delay => normal(),
         Kind::Status | Kind::Redirect => injected(&fault),
         Kind::Hang => {
-            sleep(HANG_LIMIT).await;
-            hangup.close();
+            hangup.request(Ending::Hang);
             pending().await
         }
         Kind::Drop => {
-            hangup.reset();
+            hangup.request(Ending::Reset);
             pending().await
         }
         Kind::DropMidBody => reshape(normal(), |full| {

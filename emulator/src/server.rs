@@ -2,15 +2,16 @@
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::io::{copy, sink};
 use tokio::sync::{oneshot, Notify};
+use tokio::time::timeout;
 
 use crate::dispatch;
 use crate::state::State;
@@ -18,29 +19,38 @@ use crate::state::State;
 /// Benchmarks open many connections at once; the usual 128 would drop some of them.
 const BACKLOG: u32 = 1024;
 
-/// How a request asks its connection to end without answering (the `hang` and `drop` faults).
+/// A hung connection is closed after this long, so a forgotten test cannot hold it forever.
+const HANG_LIMIT: Duration = Duration::from_secs(600);
+
+/// How a connection ends without answering its request.
+#[derive(Clone, Copy)]
+pub(crate) enum Ending {
+    /// A TCP reset at once.
+    Reset,
+    /// Silence until the client leaves, the limit passes, or the emulator stops.
+    Hang,
+}
+
+/// How a request asks its connection to end (the `drop` and `hang` faults).
 #[derive(Default)]
 pub(crate) struct Hangup {
     requested: Notify,
-    reset: AtomicBool,
+    ending: Mutex<Option<Ending>>,
 }
 
 impl Hangup {
-    /// Ends the connection with an orderly close.
-    pub(crate) fn close(&self) {
+    pub(crate) fn request(&self, ending: Ending) {
+        *self.ending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(ending);
         self.requested.notify_one();
     }
 
-    /// Ends the connection with a TCP reset.
-    pub(crate) fn reset(&self) {
-        self.reset.store(true, Ordering::SeqCst);
-        self.requested.notify_one();
-    }
-
-    /// Waits for a request; true when it asks for a reset.
-    async fn requested(&self) -> bool {
-        self.requested.notified().await;
-        self.reset.load(Ordering::SeqCst)
+    async fn requested(&self) -> Ending {
+        loop {
+            self.requested.notified().await;
+            if let Some(ending) = *self.ending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+                return ending;
+            }
+        }
     }
 }
 
@@ -91,13 +101,21 @@ async fn serve_socket(stream: TcpStream, state: Arc<State>) {
         service_fn(move |request| dispatch::respond(request, Arc::clone(&state), Arc::clone(&hangup)))
     };
     let mut connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-    let reset = tokio::select! {
-        _ = &mut connection => false,
-        reset = hangup.requested() => reset,
+    let ending = tokio::select! {
+        _ = &mut connection => return,
+        ending = hangup.requested() => ending,
     };
-    if reset {
+    let mut stream = connection.into_parts().io.into_inner();
+    match ending {
         // Closing with a zero linger sends RST instead of FIN, which is what a crashed
         // server or a middlebox cutting the connection looks like to the client.
-        let _ = connection.into_parts().io.inner().set_zero_linger();
+        Ending::Reset => {
+            let _ = stream.set_zero_linger();
+        }
+        // Whatever the client sends is ignored, but its leaving is noticed, so a test that
+        // times out does not leave the socket behind for the whole limit.
+        Ending::Hang => {
+            let _ = timeout(HANG_LIMIT, copy(&mut stream, &mut sink())).await;
+        }
     }
 }
