@@ -1,5 +1,4 @@
 /* check.c: the failure path, result and document checks, and time helpers. */
-#define _GNU_SOURCE
 #include "check.h"
 
 #include <errno.h>
