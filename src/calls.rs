@@ -104,7 +104,7 @@ impl Request {
                 (Method::DELETE, None)
             }
         };
-        let url = format!("{}/public/v{}/usertoken/{call}", config.base_url, self.version);
+        let url = config.endpoint(&self.version, call);
         Ok(Prepared { call, method, url, headers, body })
     }
 }

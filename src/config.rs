@@ -9,8 +9,9 @@ const MAX_CONFIG_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// Scheme, host, port and optional path prefix, with no trailing `/`.
-    pub base_url: String,
+    /// Scheme, host, port and optional path prefix; parsed once, since parsing a URL (host
+    /// normalisation included) is a measurable part of a call.
+    pub base_url: reqwest::Url,
     pub api_key: String,
     pub timeout: Duration,
     pub connect_timeout: Duration,
@@ -117,6 +118,16 @@ impl Config {
     }
 }
 
+impl Config {
+    /// `{base_url}/public/v{version}/usertoken/{call}`, keeping any path prefix of the base.
+    pub fn endpoint(&self, version: &str, call: &str) -> reqwest::Url {
+        let mut url = self.base_url.clone();
+        let prefix = self.base_url.path().trim_end_matches('/');
+        url.set_path(&format!("{prefix}/public/v{version}/usertoken/{call}"));
+        url
+    }
+}
+
 /// Typed, range-checked reads of one configuration object; each error names its key.
 struct Keys<'a>(&'a Map<String, Value>);
 
@@ -173,7 +184,7 @@ fn check_header_value(key: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
+fn check_base_url(text: &str, allow_http: bool) -> Result<reqwest::Url, Error> {
     let bad = |why: &str| Error::invalid_config(format!("base_url \"{}\" {why}", text.escape_debug()));
     let url = reqwest::Url::parse(text).map_err(|e| bad(&format!("is not a valid URL: {e}")))?;
     let host = url.host().ok_or_else(|| bad("has no host"))?;
@@ -191,7 +202,7 @@ fn check_base_url(text: &str, allow_http: bool) -> Result<String, Error> {
         }
         _ => return Err(bad("must use https:// (or http:// to a loopback host)")),
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
 fn is_loopback(host: &url::Host<&str>) -> bool {
@@ -224,7 +235,7 @@ mod tests {
     #[test]
     fn defaults() {
         let c = parse(r#"{"api_key":"k"}"#).unwrap();
-        assert_eq!(c.base_url, DEFAULT_BASE_URL);
+        assert_eq!(c.endpoint("6", "issue").as_str(), "https://api.mindbodyonline.com/public/v6/usertoken/issue");
         assert_eq!(c.timeout, Duration::from_millis(30_000));
         assert_eq!(c.connect_timeout, Duration::from_millis(5_000));
         assert_eq!(c.max_retries, 2);
@@ -248,10 +259,10 @@ mod tests {
         };
         let c = Config::parse(None, env).unwrap();
         assert_eq!(c.api_key, "env-key");
-        assert_eq!(c.base_url, "http://127.0.0.1:9");
+        assert_eq!(c.endpoint("6", "renew").as_str(), "http://127.0.0.1:9/public/v6/usertoken/renew");
         let c = Config::parse(Some(r#"{"api_key":"cfg","base_url":"https://example.com/api/"}"#), env).unwrap();
         assert_eq!(c.api_key, "cfg");
-        assert_eq!(c.base_url, "https://example.com/api");
+        assert_eq!(c.endpoint("6.1", "revoke").as_str(), "https://example.com/api/public/v6.1/usertoken/revoke");
         let empty = |_: &str| Some(String::new());
         assert_eq!(Config::parse(Some("{}"), empty).unwrap_err().code, Code::InvalidConfig);
     }

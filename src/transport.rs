@@ -17,7 +17,7 @@ pub struct Prepared {
     /// `issue`, `renew` or `revoke`, for messages and log lines.
     pub call: &'static str,
     pub method: Method,
-    pub url: String,
+    pub url: reqwest::Url,
     pub headers: HeaderMap,
     pub body: Option<Bytes>,
 }
@@ -123,7 +123,7 @@ fn fail(call: &str, mut error: Error, attempts: u32) -> Error {
 /// One attempt, bounded as a whole (connection, headers and a trickling body) by `timeout_ms`.
 async fn attempt(http: &reqwest::Client, config: &Config, request: &Prepared) -> Result<Answer, Failure> {
     let work = async {
-        let mut builder = http.request(request.method.clone(), &request.url).headers(request.headers.clone());
+        let mut builder = http.request(request.method.clone(), request.url.clone()).headers(request.headers.clone());
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
