@@ -8,9 +8,12 @@ use crate::error::Error;
 use std::ffi::c_char;
 use std::sync::Arc;
 
-/// A configured client: its settings, its runtime threads and its connection pool.
+/// A configured client: its settings, its runtime threads and its connections.
 /// Create it with `ut_client_new()`, free it with `ut_client_free()`. One client may be used
-/// from any number of threads at once.
+/// from any number of threads at once. Async calls run on the client's `worker_threads`;
+/// a blocking call runs on the calling thread itself, which keeps its own connections to
+/// the API for this client (as a reused curl handle would), ended when the thread exits or
+/// the client is freed.
 pub struct ut_client {
     pub(crate) inner: Arc<Client>,
 }
