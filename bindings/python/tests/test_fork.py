@@ -1,0 +1,53 @@
+"""multiprocessing with fork: a client made in the parent works in the children."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from support import STAFF, make_client
+
+# Inherited by the forked children; a client cannot be pickled, and need not be.
+_client = None
+
+
+def issue_in_child(_: int):
+    token = _client.issue(*STAFF)  # type: ignore[union-attr]
+    return os.getpid(), token.access_token
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_a_parent_client_works_in_forked_children(emulator):
+    global _client
+    with make_client(emulator) as client:
+        _client = client
+        try:
+            parent_token = client.issue(*STAFF)  # the parent's runtime and pool are running
+            with multiprocessing.get_context("fork").Pool(3) as pool:
+                results = pool.map(issue_in_child, range(9))
+            assert all(pid != os.getpid() for pid, _ in results)
+            assert len({token for _, token in results}) == 9
+            assert client.renew(parent_token.access_token).access_token  # parent unaffected
+        finally:
+            _client = None
+    assert emulator.stats()["issue"] == 10
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_a_failure_in_a_child_comes_back_as_its_exception(emulator):
+    global _client
+    import usertoken
+
+    with make_client(emulator) as client:
+        _client = client
+        try:
+            emulator.fault(kind="status", status=401,
+                           body='{"Error":{"Message":"Invalid API key","Code":"DeniedAccess"}}')
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                with pytest.raises(usertoken.DeniedError) as caught:
+                    pool.apply(issue_in_child, (0,))
+            assert caught.value.code == "DeniedAccess" and caught.value.http_status == 401
+        finally:
+            _client = None

@@ -1,0 +1,56 @@
+"""Garbage collection: dropping the last reference to a client, calls in flight or not."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+
+import usertoken
+from usertoken import aio
+from support import STAFF, make_client, wait_for
+
+
+def test_dropping_a_client_with_pending_async_calls(emulator):
+    emulator.fault(kind="hang", count=4)
+
+    async def main():
+        client = make_client(emulator, timeout_ms=60_000)
+        # Four hang, four complete normally (some may still be in flight when it goes).
+        futures = [client.aio.issue(*STAFF) for _ in range(8)]
+        assert wait_for(lambda: emulator.stats()["issue"] >= 4)
+        alive = weakref.ref(client)
+        del client
+        gc.collect()
+        assert alive() is None  # the pending futures do not keep it alive
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        cancelled = [r for r in results if isinstance(r, usertoken.CancelledError)]
+        issued = [r for r in results if isinstance(r, usertoken.IssueResponse)]
+        assert len(cancelled) + len(issued) == 8, results
+        assert len(cancelled) >= 4
+
+    asyncio.run(asyncio.wait_for(main(), 30))
+    assert aio.pending_requests() == 0
+
+
+def test_a_collected_client_in_a_reference_cycle(emulator):
+    async def main():
+        client = make_client(emulator)
+        client.cycle = client  # only the cycle collector can free it
+        future = client.aio.issue(*STAFF)
+        del client
+        gc.collect()
+        result = await asyncio.gather(future, return_exceptions=True)
+        assert isinstance(result[0], (usertoken.IssueResponse, usertoken.CancelledError))
+
+    asyncio.run(asyncio.wait_for(main(), 30))
+
+
+def test_collected_sessions_and_idle_clients(emulator):
+    for _ in range(50):
+        client = make_client(emulator)
+        session = client.session(*STAFF)
+        session.token()
+        del client, session
+    gc.collect()
+    assert emulator.stats()["issue"] == 50
