@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -191,6 +192,24 @@ void emu_fault(const emulator *emu, const char *fault_json) {
     control(emu, "POST", "/_emulator/faults", fault_json);
 }
 
+void emu_fault_body(const emulator *emu, const char *call, int status, const char *body) {
+    size_t size = strlen(body) * 6 + 128;
+    char *fault = malloc(size);
+    int n = snprintf(fault, size, "{\"kind\":\"status\",\"call\":\"%s\",\"status\":%d,\"body\":\"", call, status);
+    for (const unsigned char *p = (const unsigned char *)body; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\') {
+            n += snprintf(fault + n, size - (size_t)n, "\\%c", *p);
+        } else if (*p < 0x20) {
+            n += snprintf(fault + n, size - (size_t)n, "\\u%04x", *p);
+        } else {
+            fault[n++] = (char)*p;
+        }
+    }
+    snprintf(fault + n, size - (size_t)n, "\"}");
+    emu_fault(emu, fault);
+    free(fault);
+}
+
 void emu_advance_clock(const emulator *emu, long long seconds) {
     char body[64];
     CHECK_MSG(emu->pid != 0, "the clock of the shared emulator stays as it is");
@@ -280,6 +299,35 @@ const char *req_call(const json *request) {
     return "";
 }
 
+long long rfc3339_seconds(const char *text) {
+    struct tm tm = {0};
+    int used = 0;
+    if (text == NULL || sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                               &tm.tm_min, &tm.tm_sec, &used) != 6) {
+        return -1;
+    }
+    const char *rest = text + used;
+    if (*rest == '.') {
+        do {
+            rest++;
+        } while (*rest >= '0' && *rest <= '9');
+    }
+    if (strcmp(rest, "Z") != 0 && strcmp(rest, "+00:00") != 0) {
+        return -1;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (long long)timegm(&tm);
+}
+
+long long emu_now(const emulator *emu) {
+    json *clock = emu_get(emu, "/_emulator/clock");
+    long long now = rfc3339_seconds(json_get_string(clock, "now"));
+    CHECK_MSG(now > 0, "the emulator's clock is not an RFC 3339 time");
+    json_free(clock);
+    return now;
+}
+
 char *config_for(const emulator *emu, const char *extra) {
     int own_agent = extra != NULL && strstr(extra, "\"user_agent\"") != NULL;
     size_t size = strlen(emu->url) + (extra ? strlen(extra) : 0) + 256;
@@ -311,4 +359,30 @@ char *issue_token(const ut_client *client) {
     json_free(doc);
     ut_free_string(out);
     return copy;
+}
+
+json *issue_failing(const emulator *emu, const ut_client *client, ut_result expected, long long attempts) {
+    long long before = emu != NULL && emu->pid != 0 ? emu_stat(emu, "issue") : 0;
+    char *out = NULL;
+    ut_result result = ut_issue(client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, &out);
+    CHECK_MSG(result == expected, "ut_issue gave %s, expected %s: %s", ut_result_name(result),
+              ut_result_name(expected), out ? out : "(NULL)");
+    json *doc = CHECK_ERROR_DOC(out, expected);
+    CHECK_MSG(doc_attempts(doc) == attempts, "attempts is %lld, expected %lld: %s", doc_attempts(doc), attempts, out);
+    if (emu != NULL && emu->pid != 0) {
+        long long seen = emu_stat(emu, "issue") - before;
+        CHECK_MSG(seen == attempts, "the emulator received %lld requests for %lld attempts", seen, attempts);
+    }
+    ut_free_string(out);
+    return doc;
+}
+
+void issue_succeeds(const emulator *emu, const ut_client *client, long long tries) {
+    long long before = emu_stat(emu, "issue");
+    char *out = NULL;
+    ut_result result = ut_issue(client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, &out);
+    CHECK_MSG(result == UT_OK, "ut_issue gave %s: %s", ut_result_name(result), out ? out : "(NULL)");
+    ut_free_string(out);
+    long long seen = emu_stat(emu, "issue") - before;
+    CHECK_MSG(seen == tries, "the emulator received %lld requests, expected %lld", seen, tries);
 }

@@ -43,6 +43,9 @@ int http_call(const char *url, const char *method, const char *path, const char 
 
 /* Control endpoints; a refusal fails the test. */
 void emu_fault(const emulator *emu, const char *fault_json);
+/* A `status` fault answering the next `call` ("issue", "renew", "revoke") with `status` and
+ * exactly `body` (JSON-escaped here). */
+void emu_fault_body(const emulator *emu, const char *call, int status, const char *body);
 void emu_advance_clock(const emulator *emu, long long seconds);
 json *emu_get(const emulator *emu, const char *path);
 /* One counter of /_emulator/stats ("requests", "issue", "renew", "revoke"). */
@@ -62,6 +65,12 @@ size_t req_header_count(const json *request, const char *name);
 /* "issue", "renew", "revoke" from the recorded path, or "" for anything else. */
 const char *req_call(const json *request);
 
+/* Seconds since the epoch of an RFC 3339 UTC date-time ("2026-01-02T03:04:05Z", fractions
+ * ignored), or -1 when it is not one. */
+long long rfc3339_seconds(const char *text);
+/* The emulator's clock, in seconds since the epoch. */
+long long emu_now(const emulator *emu);
+
 /* A client for `emu`: base_url, api_key and user_agent test_tag() (unless `extra` sets one),
  * plus `extra`, a list of JSON members such as "\"max_retries\":0" (or NULL). */
 ut_client *client_for(const emulator *emu, const char *extra);
@@ -69,5 +78,12 @@ ut_client *client_for(const emulator *emu, const char *extra);
 char *config_for(const emulator *emu, const char *extra);
 /* Issues a token for the default owner and returns its AccessToken (malloc'd). */
 char *issue_token(const ut_client *client);
+/* ut_issue() for the default owner, which must fail with `expected` after `attempts` tries
+ * (in the document, and as counted by a private emulator when `emu` is one). Returns the
+ * parsed error document. */
+json *issue_failing(const emulator *emu, const ut_client *client, ut_result expected, long long attempts);
+/* ut_issue() for the default owner, which must succeed after `tries` requests reached the
+ * private emulator `emu` (the ones before failed and were retried). */
+void issue_succeeds(const emulator *emu, const ut_client *client, long long tries);
 
 #endif
