@@ -127,7 +127,8 @@ impl Session {
         let Some(token) = self.state().token.clone() else {
             return Ok("{}".to_owned());
         };
-        let outcome = self.call(Operation::Revoke { authorization: token });
+        let outcome =
+            self.call(Operation::Revoke { authorization: token }).map_err(|e| e.redacted(&[self.password.as_str()]));
         if outcome.is_ok() || matches!(&outcome, Err(e) if e.code == Code::Denied) {
             *self.state() = TokenState::default();
         }
