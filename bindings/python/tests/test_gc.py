@@ -54,3 +54,11 @@ def test_collected_sessions_and_idle_clients(emulator):
         del client, session
     gc.collect()
     assert emulator.stats()["issue"] == 50
+
+
+def test_a_session_keeps_its_client_alive(emulator):
+    session = make_client(emulator, session_renew_margin_s=30 * 86_400).session(*STAFF)
+    gc.collect()
+    assert session.token()  # renews through the client nobody else holds
+    assert emulator.stats()["renew"] == 1
+    session.close()

@@ -31,13 +31,15 @@ from .errors import (
 from .log import TRACE, disable_logging, enable_logging
 from .models import IssueResponse, User
 from .session import Session
+from . import _shutdown  # noqa: F401  (registers the exit hook)
 
 __version__ = "1.0.0"
 
 
 def library_version() -> str:
     """The version of the loaded libusertoken, e.g. ``"1.0.0"``."""
-    return _lib.ut_version().decode("ascii")
+    version: bytes = _lib.ut_version()
+    return version.decode("ascii")
 
 
 __all__ = [

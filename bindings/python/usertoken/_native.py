@@ -128,4 +128,5 @@ def take_string(pointer: c_void_p) -> Optional[str]:
 
 def result_name(result: int) -> str:
     """The library's static name of a result code, ``"UT_UNKNOWN"`` for one it does not know."""
-    return lib.ut_result_name(result).decode("ascii")
+    name: bytes = lib.ut_result_name(result)
+    return name.decode("ascii")

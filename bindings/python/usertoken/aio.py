@@ -26,21 +26,31 @@ from .models import IssueResponse, issue_result, renew_result, revoke_result
 
 Converter = Callable[[Optional[str]], Any]
 
+
+class _Request:
+    __slots__ = ("loop", "future", "convert", "request_id")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, future: "asyncio.Future[Any]", convert: Converter) -> None:
+        self.loop = loop
+        self.future = future
+        self.convert = convert
+        self.request_id: Optional[int] = None  # known once the library accepted it
+
+
 # Plain dict operations are atomic under the GIL, which is all the sharing this needs; a lock
 # could deadlock when a client freed by the garbage collector runs this callback on the same
 # thread that holds it.
-_pending: Dict[int, Tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", Converter]] = {}
+_pending: Dict[int, _Request] = {}
 _keys = itertools.count(1)
 
 
 def _complete(user_data: Optional[int], result: int, json: Optional[bytes]) -> None:
-    entry = _pending.pop(user_data or 0, None)
-    if entry is None:
+    request = _pending.pop(user_data or 0, None)
+    if request is None:
         return
-    loop, future, convert = entry
     text = json.decode("utf-8", "replace") if json is not None else None
     try:
-        loop.call_soon_threadsafe(_settle, future, result, text, convert)
+        request.loop.call_soon_threadsafe(_settle, request.future, result, text, request.convert)
     except RuntimeError:
         pass  # the loop is closed: nobody can be waiting for this any more
 
@@ -97,12 +107,13 @@ class AsyncCalls:
                 c_string(authorization, "authorization"))
         return self._submit(lib.ut_revoke_async, args, revoke_result)
 
-    def _submit(self, function: Any, args: tuple, convert: Converter) -> "asyncio.Future[Any]":
+    def _submit(self, function: Any, args: Tuple[Optional[bytes], ...], convert: Converter) -> "asyncio.Future[Any]":
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         key = next(_keys)
+        request = _Request(loop, future, convert)
         # Registered first: the callback may run on a library thread before the call returns.
-        _pending[key] = (loop, future, convert)
+        _pending[key] = request
         request_id = c_uint64()
         try:
             with self._handle.borrow() as client:
@@ -114,12 +125,19 @@ class AsyncCalls:
             # Rejected before starting: the callback will never run. No error document here.
             _pending.pop(key, None)
             raise error_for(result, None)
-        request = request_id.value
-        future.add_done_callback(lambda done: _cancel_request(request, done))
+        request.request_id = request_id.value
+        future.add_done_callback(lambda done: _cancel_request(request_id.value, done))
         return future
 
 
 def pending_requests() -> int:
     """How many async requests have not yet been completed by the library."""
     return len(_pending)
+
+
+def cancel_all() -> None:
+    """Asks the library to complete every pending request now (with UT_CANCELLED)."""
+    for request in list(_pending.values()):
+        if request.request_id is not None:
+            lib.ut_cancel(request.request_id)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import weakref
 from ctypes import byref, c_void_p
-from typing import Any, Optional, Union
+from typing import Any, Optional, Tuple, Union
 
 from ._arguments import Text, c_string
 from ._config import config_json
@@ -17,9 +16,8 @@ from .errors import check
 from .models import IssueResponse, issue_result, renew_result, revoke_result
 from .session import Session
 
-#: Clients still open, closed at interpreter exit so that no library thread calls back into
-#: a finalizing interpreter.
-_open_clients: "weakref.WeakSet[Handle]" = weakref.WeakSet()
+#: Clients still open, closed at interpreter exit (see _shutdown).
+open_clients: "weakref.WeakSet[Handle]" = weakref.WeakSet()
 
 SiteId = Union[str, int]
 
@@ -69,7 +67,7 @@ class Client:
             document = take_string(error)
         check(result, document)
         self._handle = Handle(pointer.value, lib.ut_client_free, "client")  # type: ignore[arg-type]
-        _open_clients.add(self._handle)
+        open_clients.add(self._handle)
 
     # Lifetime
 
@@ -118,14 +116,14 @@ class Client:
             finally:
                 document = take_string(error)
         check(result, document)
-        return Session(Handle(pointer.value, lib.ut_session_free, "session"))  # type: ignore[arg-type]
+        return Session(Handle(pointer.value, lib.ut_session_free, "session"), self._handle)  # type: ignore[arg-type]
 
     @property
     def aio(self) -> AsyncCalls:
         """The asyncio form of :meth:`issue`, :meth:`renew` and :meth:`revoke`."""
         return AsyncCalls(self._handle)
 
-    def _call(self, function: Any, args: tuple) -> Optional[str]:
+    def _call(self, function: Any, args: Tuple[Optional[bytes], ...]) -> Optional[str]:
         out = c_void_p()
         with self._handle.borrow() as client:
             try:
@@ -136,13 +134,6 @@ class Client:
         return text
 
 
-def _target(version: Text, site_id: SiteId) -> tuple:
+def _target(version: Text, site_id: SiteId) -> Tuple[Optional[bytes], ...]:
     return (c_string(version, "version"), c_string(site_id, "site_id"))
 
-
-@atexit.register
-def _close_open_clients() -> None:
-    # Freeing completes pending async requests now, while the interpreter can still run
-    # their callbacks; later, a library thread calling into it could bring the process down.
-    for handle in list(_open_clients):
-        handle.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from typing import Any, ClassVar, Dict, Optional, Type
+from typing import Any, ClassVar, Dict, Optional, Tuple, Type
 
 from ._native import result_name
 
@@ -67,13 +67,14 @@ class UserTokenError(Exception):
         suffix = f" ({', '.join(detail)})" if detail else ""
         return f"{self.result}: {self.message}{suffix}"
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         # Keyword-only arguments do not survive the default pickling (multiprocessing needs it).
         return (_rebuild, (type(self), self.message, self.document, self.result,
                            self.http_status, self.code, self.attempts))
 
 
-def _rebuild(cls, message, document, result, http_status, code, attempts):  # type: ignore[no-untyped-def]
+def _rebuild(cls: Type["UserTokenError"], message: str, document: Dict[str, Any], result: str,
+             http_status: Optional[int], code: Optional[str], attempts: Optional[int]) -> "UserTokenError":
     return cls(message, result=result, http_status=http_status, code=code,
                attempts=attempts, document=document)
 
@@ -161,7 +162,7 @@ class PanicError(UserTokenError):
 
 
 ERRORS: Dict[int, Type[UserTokenError]] = {
-    cls.result_code: cls  # type: ignore[misc]
+    cls.result_code: cls
     for cls in (
         NullArgumentError, InvalidArgumentError, InvalidConfigError, ConnectError,
         RequestTimeoutError, DeniedError, RateLimitedError, ServerError, HttpError,

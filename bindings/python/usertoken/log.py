@@ -6,7 +6,6 @@ attempt, retry, success and failure, which costs time when nobody reads them.
 
 from __future__ import annotations
 
-import atexit
 import logging
 from typing import Optional
 
@@ -33,6 +32,9 @@ def _forward(user_data: Optional[int], level: int, message: Optional[bytes]) -> 
 # Module-level so it outlives every use: the library keeps calling it until it is replaced.
 _LOG_CALLBACK = LOG_CALLBACK(_forward)
 
+#: Whether the library has been given the callback.
+enabled = False
+
 
 def _max_level(level: int) -> int:
     """The library level that lets through every line at Python ``level`` and above."""
@@ -49,11 +51,13 @@ def enable_logging(level: int = logging.DEBUG) -> None:
     trace lines. Where the lines go is up to the usual ``logging`` configuration.
     No line ever holds a password, a token or the API key.
     """
+    global enabled
     check(lib.ut_set_log_callback(_LOG_CALLBACK, None, _max_level(level)), None)
+    enabled = True
 
 
-@atexit.register
 def disable_logging() -> None:
-    """Stops forwarding (also run at interpreter exit, before library threads could log into
-    a finalizing interpreter)."""
+    """Stops forwarding. A line the library had already begun may still arrive."""
+    global enabled
     lib.ut_set_log_callback(LOG_CALLBACK(), None, 0)
+    enabled = False

@@ -17,11 +17,16 @@ class Session:
     :meth:`token` returns a valid access token, renewing it inside the client's
     ``session_renew_margin_s`` and issuing a new one after 7 renewals or a denied renew.
     Closing the session (or leaving its ``with`` block) frees it and sends nothing: the token
-    stays valid at the API until it expires, unless :meth:`revoke` was called. Thread-safe.
+    stays valid at the API until it expires, unless :meth:`revoke` was called. The session
+    keeps its client alive; closing the client explicitly ends the session's calls with
+    :class:`~usertoken.CancelledError`. Thread-safe.
     """
 
-    def __init__(self, handle: Handle) -> None:
+    def __init__(self, handle: Handle, client: Handle) -> None:
         self._handle = handle
+        # The library ends a session's calls once its client is freed; holding the client's
+        # handle keeps the garbage collector from doing that behind the session's back.
+        self._client = client
 
     def token(self) -> str:
         """The current access token (bare, not ``Bearer ...``), refreshed when needed."""
