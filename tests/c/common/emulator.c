@@ -210,6 +210,10 @@ void emu_fault_body(const emulator *emu, const char *call, int status, const cha
     free(fault);
 }
 
+void emu_clear_faults(const emulator *emu) {
+    control(emu, "DELETE", "/_emulator/faults", NULL);
+}
+
 void emu_advance_clock(const emulator *emu, long long seconds) {
     char body[64];
     CHECK_MSG(emu->pid != 0, "the clock of the shared emulator stays as it is");
@@ -236,6 +240,23 @@ long long emu_stat(const emulator *emu, const char *name) {
     return count;
 }
 
+int emu_token_state(const emulator *emu, const char *token, long long *renewals, int *revoked) {
+    json *doc = emu_get(emu, "/_emulator/tokens");
+    const json *list = json_get(doc, "tokens");
+    int found = 0;
+    for (size_t i = 0; list != NULL && i < list->count && !found; i++) {
+        const json *entry = json_at(list, i);
+        const char *value = json_get_string(entry, "token");
+        if (value != NULL && strcmp(value, token) == 0) {
+            found = 1;
+            *renewals = (long long)json_get(entry, "renewals")->number;
+            *revoked = json_get(entry, "revoked")->boolean;
+        }
+    }
+    json_free(doc);
+    return found;
+}
+
 request_list emu_requests(const emulator *emu, const char *agent) {
     request_list list = {emu_get(emu, "/_emulator/requests"), NULL, 0};
     const json *all = json_get(list.doc, "requests");
@@ -248,6 +269,17 @@ request_list emu_requests(const emulator *emu, const char *agent) {
         }
     }
     return list;
+}
+
+char *emu_call_sequence(const emulator *emu) {
+    request_list mine = emu_requests(emu, test_tag());
+    char *text = calloc(mine.count * 8 + 1, 1);
+    for (size_t i = 0; i < mine.count; i++) {
+        strcat(text, i ? " " : "");
+        strcat(text, req_call(mine.items[i]));
+    }
+    request_list_free(&mine);
+    return text;
 }
 
 void request_list_free(request_list *list) {

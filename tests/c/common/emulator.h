@@ -46,10 +46,14 @@ void emu_fault(const emulator *emu, const char *fault_json);
 /* A `status` fault answering the next `call` ("issue", "renew", "revoke") with `status` and
  * exactly `body` (JSON-escaped here). */
 void emu_fault_body(const emulator *emu, const char *call, int status, const char *body);
+void emu_clear_faults(const emulator *emu);
 void emu_advance_clock(const emulator *emu, long long seconds);
 json *emu_get(const emulator *emu, const char *path);
 /* One counter of /_emulator/stats ("requests", "issue", "renew", "revoke"). */
 long long emu_stat(const emulator *emu, const char *name);
+
+/* What the emulator knows of `token`: 1 and its renewals and revoked flag, or 0 if unknown. */
+int emu_token_state(const emulator *emu, const char *token, long long *renewals, int *revoked);
 
 /* The recorded API requests sent with User-Agent `agent` (all when NULL), oldest first. */
 typedef struct {
@@ -59,6 +63,9 @@ typedef struct {
 } request_list;
 request_list emu_requests(const emulator *emu, const char *agent);
 void request_list_free(request_list *list);
+/* The calls of this test's recorded requests (User-Agent test_tag()), oldest first, space
+ * separated: "issue renew revoke". Free with free(). */
+char *emu_call_sequence(const emulator *emu);
 /* The value of header `name` (lower case) of a recorded request, or NULL; how often it occurs. */
 const char *req_header(const json *request, const char *name);
 size_t req_header_count(const json *request, const char *name);
