@@ -9,8 +9,8 @@ use arc_swap::ArcSwapOption;
 use futures_util::FutureExt;
 use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 static NEXT_CLIENT_ID: AtomicU64 = AtomicU64::new(1);
@@ -26,8 +26,9 @@ pub struct Client {
     /// Serializes rebuilding the engine in a forked child.
     rebuild: Mutex<()>,
     locals: Mutex<Vec<Arc<LocalSlot>>>,
-    running_callbacks: Mutex<usize>,
-    callbacks_done: Condvar,
+    /// Callbacks running now; polled by `close`, so that completing a request costs no
+    /// system call (a condition variable would wake on every completion).
+    running_callbacks: AtomicUsize,
 }
 
 /// One calling thread's local engine for one client. The client keeps every slot so that its
@@ -70,8 +71,7 @@ impl Client {
             engine: ArcSwapOption::from_pointee(engine),
             rebuild: Mutex::new(()),
             locals: Mutex::new(Vec::new()),
-            running_callbacks: Mutex::new(0),
-            callbacks_done: Condvar::new(),
+            running_callbacks: AtomicUsize::new(0),
         }))
     }
 
@@ -165,12 +165,11 @@ impl Client {
     }
 
     fn run_callback(&self, callback: impl FnOnce()) {
-        *self.running_callbacks.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.running_callbacks.fetch_add(1, Ordering::SeqCst);
         IN_CALLBACK_OF.with(|ids| ids.borrow_mut().push(self.id));
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(callback));
         IN_CALLBACK_OF.with(|ids| ids.borrow_mut().pop());
-        *self.running_callbacks.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
-        self.callbacks_done.notify_all();
+        self.running_callbacks.fetch_sub(1, Ordering::SeqCst);
         drop(outcome);
     }
 
@@ -192,13 +191,8 @@ impl Client {
         }
         let own = IN_CALLBACK_OF.with(|ids| ids.borrow().iter().filter(|id| **id == self.id).count());
         let deadline = Instant::now() + CALLBACK_DRAIN;
-        let mut running = self.running_callbacks.lock().unwrap_or_else(|p| p.into_inner());
-        while *running > own {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            running = self.callbacks_done.wait_timeout(running, left).unwrap_or_else(|p| p.into_inner()).0;
+        while self.running_callbacks.load(Ordering::SeqCst) > own && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
         }
     }
 }
