@@ -23,6 +23,7 @@ mod reply;
 mod server;
 mod state;
 mod stats;
+mod tls;
 mod tokens;
 
 use std::io;
@@ -37,6 +38,7 @@ pub use config::{EmulatorConfig, SiteConfig, UserConfig};
 
 use directory::Directory;
 use state::State;
+use tls::Tls;
 
 /// Runtime worker threads unless told otherwise.
 pub const DEFAULT_THREADS: usize = 2;
@@ -45,6 +47,8 @@ pub const DEFAULT_THREADS: usize = 2;
 #[derive(Debug)]
 pub struct Emulator {
     addr: SocketAddr,
+    /// The generated authority's certificate, PEM, when serving HTTPS.
+    ca_pem: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -57,9 +61,30 @@ impl Emulator {
 
     /// As [`Emulator::start`], with `threads` runtime workers (at least one).
     pub fn start_with_threads(bind: &str, config: EmulatorConfig, threads: usize) -> io::Result<Emulator> {
-        let directory = Directory::new(&config).map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+        Emulator::launch(bind, config, threads, None)
+    }
+
+    /// As [`Emulator::start`], serving HTTPS with a certificate for `localhost`, `127.0.0.1`
+    /// and `::1` issued by an authority generated for this emulator alone; clients trust it
+    /// through [`Emulator::ca_pem`].
+    pub fn start_tls(bind: &str, config: EmulatorConfig) -> io::Result<Emulator> {
+        Emulator::start_tls_with_threads(bind, config, DEFAULT_THREADS)
+    }
+
+    /// As [`Emulator::start_tls`], with `threads` runtime workers (at least one).
+    pub fn start_tls_with_threads(bind: &str, config: EmulatorConfig, threads: usize) -> io::Result<Emulator> {
+        Emulator::launch(bind, config, threads, Some(Tls::generate()?))
+    }
+
+    fn launch(bind: &str, config: EmulatorConfig, threads: usize, tls: Option<Tls>) -> io::Result<Emulator> {
+        let directory =
+            Directory::new(&config).map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
         let state = Arc::new(State::new(directory));
         let bind = bind.to_owned();
+        let (ca_pem, acceptor) = match tls {
+            Some(tls) => (Some(tls.ca_pem), Some(tls.acceptor)),
+            None => (None, None),
+        };
         let (ready_tx, ready_rx) = mpsc::channel();
         let (stop, stopped) = oneshot::channel();
         // The runtime is built, run and dropped on this thread alone, so starting or dropping an
@@ -82,7 +107,7 @@ impl Emulator {
             match bound {
                 Ok((addr, listener)) => {
                     let _ = ready_tx.send(Ok(addr));
-                    runtime.block_on(server::serve(listener, state, stopped));
+                    runtime.block_on(server::serve(listener, state, acceptor, stopped));
                 }
                 Err(e) => drop(ready_tx.send(Err(e))),
             }
@@ -90,7 +115,7 @@ impl Emulator {
             runtime.shutdown_timeout(Duration::from_secs(1));
         })?;
         match ready_rx.recv() {
-            Ok(Ok(addr)) => Ok(Emulator { addr, stop: Some(stop), thread: Some(thread) }),
+            Ok(Ok(addr)) => Ok(Emulator { addr, ca_pem, stop: Some(stop), thread: Some(thread) }),
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(e)
@@ -102,9 +127,16 @@ impl Emulator {
         }
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` when serving HTTPS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The PEM certificate of the authority that issued the HTTPS certificate: what a client
+    /// adds to its trust roots. `None` for plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     pub fn addr(&self) -> SocketAddr {

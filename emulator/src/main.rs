@@ -7,16 +7,19 @@ use tokio::signal::unix::{signal, SignalKind};
 use ut_emulator::{Emulator, EmulatorConfig, DEFAULT_THREADS};
 
 const USAGE: &str = "\
-usage: ut-emulator [--bind ADDR] [--config FILE] [--threads N]
+usage: ut-emulator [--bind ADDR] [--config FILE] [--threads N] [--tls [--cert-out FILE]]
 
 A local stand-in for the Mindbody Public API v6 UserToken endpoints.
 
-  --bind ADDR     address to listen on (default 127.0.0.1:0, a free port)
-  --config FILE   JSON file of API keys, sites and users, replacing the defaults
-  --threads N     runtime worker threads, 1 to 64 (default 2)
-  --help          print this help
+  --bind ADDR      address to listen on (default 127.0.0.1:0, a free port)
+  --config FILE    JSON file of API keys, sites and users, replacing the defaults
+  --threads N      runtime worker threads, 1 to 64 (default 2)
+  --tls            serve HTTPS with a certificate generated at start
+  --cert-out FILE  with --tls: write the certificate authority (PEM) to trust to FILE
+  --help           print this help
 
-Prints one line, `listening on http://HOST:PORT`, then serves until SIGTERM or SIGINT.
+Prints one line, `listening on http://HOST:PORT` (https:// with --tls), then serves until
+SIGTERM or SIGINT.
 ";
 
 /// Bad arguments or configuration, as usage errors conventionally do.
@@ -28,6 +31,8 @@ struct Options {
     bind: String,
     config: Option<String>,
     threads: usize,
+    tls: bool,
+    cert_out: Option<String>,
 }
 
 enum Command {
@@ -36,7 +41,8 @@ enum Command {
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
-    let mut options = Options { bind: "127.0.0.1:0".to_owned(), config: None, threads: DEFAULT_THREADS };
+    let mut options =
+        Options { bind: "127.0.0.1:0".to_owned(), config: None, threads: DEFAULT_THREADS, tls: false, cert_out: None };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
             Some((name, value)) if name.starts_with("--") => (name.to_owned(), Some(value.to_owned())),
@@ -45,13 +51,21 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
         if name == "--help" || name == "-h" {
             return Ok(Command::Help);
         }
-        if !matches!(name.as_str(), "--bind" | "--config" | "--threads") {
+        if name == "--tls" {
+            if inline.is_some() {
+                return Err("--tls takes no value".to_owned());
+            }
+            options.tls = true;
+            continue;
+        }
+        if !matches!(name.as_str(), "--bind" | "--config" | "--threads" | "--cert-out") {
             return Err(format!("unknown argument {name:?}"));
         }
         let value = inline.or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))?;
         match name.as_str() {
             "--bind" => options.bind = value,
             "--config" => options.config = Some(value),
+            "--cert-out" => options.cert_out = Some(value),
             _ => {
                 options.threads = value
                     .parse()
@@ -60,6 +74,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
                     .ok_or_else(|| format!("--threads must be a number from 1 to 64, not {value:?}"))?;
             }
         }
+    }
+    if options.cert_out.is_some() && !options.tls {
+        return Err("--cert-out needs --tls".to_owned());
     }
     Ok(Command::Serve(options))
 }
@@ -114,8 +131,16 @@ fn serve(options: Options, config: EmulatorConfig) -> Result<(), String> {
         let handler = |kind| signal(kind).map_err(|e| format!("cannot handle signals: {e}"));
         (handler(SignalKind::terminate())?, handler(SignalKind::interrupt())?)
     };
-    let emulator = Emulator::start_with_threads(&options.bind, config, options.threads)
-        .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
+    let emulator = if options.tls {
+        Emulator::start_tls_with_threads(&options.bind, config, options.threads)
+    } else {
+        Emulator::start_with_threads(&options.bind, config, options.threads)
+    }
+    .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
+    // Written before the line is printed: whoever reads the line may load the file at once.
+    if let (Some(path), Some(pem)) = (&options.cert_out, emulator.ca_pem()) {
+        std::fs::write(path, pem).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "listening on {}", emulator.url())
         .and_then(|()| stdout.flush())

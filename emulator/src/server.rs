@@ -8,10 +8,11 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use tokio::io::{copy, sink, AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::io::{copy, sink};
 use tokio::sync::{oneshot, Notify};
 use tokio::time::timeout;
+use tokio_rustls::TlsAcceptor;
 
 use crate::dispatch;
 use crate::state::State;
@@ -21,6 +22,28 @@ const BACKLOG: u32 = 1024;
 
 /// A hung connection is closed after this long, so a forgotten test cannot hold it forever.
 const HANG_LIMIT: Duration = Duration::from_secs(600);
+
+/// A client that stalls in the TLS handshake (or gives up on the certificate) is let go after
+/// this long, so it holds no task or socket.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+
+/// What a connection runs on: plain TCP, or TLS over TCP. The TCP socket underneath is what a
+/// `drop` fault resets.
+trait Socket: AsyncRead + AsyncWrite + Unpin + Send + 'static {
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Socket for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Socket for tokio_rustls::server::TlsStream<TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        self.get_ref().0
+    }
+}
 
 /// How a connection ends without answering its request.
 #[derive(Clone, Copy)]
@@ -74,8 +97,14 @@ fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.listen(BACKLOG)
 }
 
-/// Accepts connections until `stop` fires (or its sender is dropped).
-pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, mut stop: oneshot::Receiver<()>) {
+/// Accepts connections until `stop` fires (or its sender is dropped); over TLS when given
+/// an acceptor.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    state: Arc<State>,
+    tls: Option<TlsAcceptor>,
+    mut stop: oneshot::Receiver<()>,
+) {
     loop {
         let accepted = tokio::select! {
             biased;
@@ -84,7 +113,21 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, mut stop: on
         };
         match accepted {
             Ok((stream, _)) => {
-                tokio::spawn(serve_socket(stream, Arc::clone(&state)));
+                // Small responses must leave at once; Nagle would hold them for the client's
+                // delayed ACK.
+                let _ = stream.set_nodelay(true);
+                let state = Arc::clone(&state);
+                match &tls {
+                    None => drop(tokio::spawn(serve_socket(stream, state))),
+                    Some(acceptor) => {
+                        let handshake = acceptor.accept(stream);
+                        tokio::spawn(async move {
+                            if let Ok(Ok(stream)) = timeout(HANDSHAKE_LIMIT, handshake).await {
+                                serve_socket(stream, state).await;
+                            }
+                        });
+                    }
+                }
             }
             // Usually out of file descriptors: wait for some to be freed rather than spin.
             Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -92,9 +135,7 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, mut stop: on
     }
 }
 
-async fn serve_socket(stream: TcpStream, state: Arc<State>) {
-    // Small responses must leave at once; Nagle would hold them for the client's delayed ACK.
-    let _ = stream.set_nodelay(true);
+async fn serve_socket(stream: impl Socket, state: Arc<State>) {
     let hangup = Arc::new(Hangup::default());
     let service = {
         let hangup = Arc::clone(&hangup);
@@ -110,7 +151,7 @@ async fn serve_socket(stream: TcpStream, state: Arc<State>) {
         // Closing with a zero linger sends RST instead of FIN, which is what a crashed
         // server or a middlebox cutting the connection looks like to the client.
         Ending::Reset => {
-            let _ = stream.set_zero_linger();
+            let _ = stream.tcp().set_zero_linger();
         }
         // Whatever the client sends is ignored, but its leaving is noticed, so a test that
         // times out does not leave the socket behind for the whole limit.

@@ -10,6 +10,8 @@ pub mod client;
 pub mod info;
 pub mod log;
 pub mod session;
+#[cfg(feature = "test-panic")]
+pub mod test_panic;
 
 /// A result code. The values are fixed forever; new codes are only ever appended, and
 /// `ut_result_name()` gives `"UT_UNKNOWN"` for a value this build does not know.

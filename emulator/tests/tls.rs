@@ -1,0 +1,112 @@
+//! HTTPS: the generated certificate, trusted through the authority the emulator hands out,
+//! from the library API and from the binary's `--tls --cert-out`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+use ut_emulator::{Emulator, EmulatorConfig};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_ut-emulator");
+
+fn client_config(ca_pem: &str) -> Arc<ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.expect("the authority is valid PEM")).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+/// One request over TLS, verified against `ca_pem` for `name`; the raw response, or the
+/// handshake's error.
+fn https_get(addr: SocketAddr, name: &str, ca_pem: &str, path: &str) -> Result<String, String> {
+    let server = ServerName::try_from(name.to_owned()).unwrap();
+    let connection = ClientConnection::new(client_config(ca_pem), server).unwrap();
+    let mut tls = StreamOwned::new(connection, TcpStream::connect(addr).unwrap());
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n");
+    tls.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    match tls.read_to_string(&mut response) {
+        Ok(_) => Ok(response),
+        // A server that closes without close_notify still sent the whole response.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => Ok(response),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[test]
+fn serves_https_for_every_loopback_name_trusted_through_its_authority() {
+    let emulator = Emulator::start_tls("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    let url = emulator.url();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let ca = emulator.ca_pem().expect("an HTTPS emulator has an authority").to_owned();
+    assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{ca}");
+    for name in ["127.0.0.1", "localhost"] {
+        let response = https_get(emulator.addr(), name, &ca, "/_emulator/health").unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{name}: {response}");
+        assert!(response.ends_with(r#"{"ok":true}"#), "{name}: {response}");
+    }
+}
+
+#[test]
+fn another_emulators_authority_is_not_trusted() {
+    let emulator = Emulator::start_tls("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    let other = Emulator::start_tls("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    assert_ne!(emulator.ca_pem(), other.ca_pem(), "each emulator makes its own authority");
+    let error = https_get(emulator.addr(), "127.0.0.1", other.ca_pem().unwrap(), "/_emulator/health").unwrap_err();
+    assert!(error.to_lowercase().contains("certificate"), "{error}");
+    // The emulator goes on serving clients that do trust it.
+    let ok = https_get(emulator.addr(), "127.0.0.1", emulator.ca_pem().unwrap(), "/_emulator/health").unwrap();
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+}
+
+#[test]
+fn plain_http_has_no_authority() {
+    let emulator = Emulator::start("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    assert!(emulator.url().starts_with("http://"));
+    assert_eq!(emulator.ca_pem(), None);
+}
+
+#[test]
+fn the_binary_serves_https_and_writes_the_authority_before_its_line() {
+    let cert = std::env::temp_dir().join(format!("ut-emulator-{}-ca.pem", std::process::id()));
+    let _ = std::fs::remove_file(&cert);
+    let mut child = Command::new(BINARY)
+        .args(["--tls", "--cert-out", cert.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr: SocketAddr = line
+        .strip_prefix("listening on https://")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+        .trim_end()
+        .parse()
+        .unwrap();
+    let ca = std::fs::read_to_string(&cert).expect("the authority is written before the line");
+    let response = https_get(addr, "localhost", &ca, "/_emulator/health");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_file(&cert);
+    assert!(response.unwrap().starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn cert_out_without_tls_is_a_usage_error() {
+    let output = Command::new(BINARY).args(["--cert-out", "/tmp/x.pem"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--cert-out needs --tls"));
+    let output = Command::new(BINARY).args(["--tls=yes"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
