@@ -44,14 +44,15 @@ def test_failures_come_through_the_future(client, emulator):
     run(main())
 
 
-def test_argument_errors_are_raised_by_the_call(client, emulator):
+def test_argument_errors(client, emulator):
     async def main():
+        with pytest.raises(usertoken.InvalidArgumentError) as caught:
+            await client.aio.issue("", "x")  # the library refuses it: a code, no document
+        assert "ut_issue_async" in caught.value.message
         with pytest.raises(usertoken.InvalidArgumentError):
-            client.aio.issue("", "x")  # the library rejects it: no document, the code alone
-        with pytest.raises(usertoken.InvalidArgumentError):
-            client.aio.renew("a\0b")
+            await client.aio.renew("a\0b")
         with pytest.raises(usertoken.NullArgumentError):
-            client.aio.revoke(None)  # type: ignore[arg-type]
+            await client.aio.revoke(None)  # type: ignore[arg-type]
 
     run(main())
     assert emulator.requests() == [] and aio.pending_requests() == 0
@@ -70,10 +71,7 @@ def test_cancelling_the_task_cancels_the_request(emulator):
     emulator.fault(kind="hang", call="issue")
     with make_client(emulator, timeout_ms=60_000) as client:
         async def main():
-            async def login():
-                return await client.aio.issue(*STAFF)
-
-            task = asyncio.create_task(login())
+            task = asyncio.create_task(client.aio.issue(*STAFF))
             await asyncio.sleep(0)  # let the task start the request
             assert wait_for(lambda: emulator.stats()["issue"] == 1)
             started = time.monotonic()
@@ -107,13 +105,14 @@ def test_closing_the_client_ends_pending_requests(emulator):
     client = make_client(emulator, timeout_ms=60_000)
 
     async def main():
-        futures = [client.aio.issue(*STAFF) for _ in range(5)]
+        tasks = [asyncio.create_task(client.aio.issue(*STAFF)) for _ in range(5)]
+        await asyncio.sleep(0)  # each task sends its request
         assert wait_for(lambda: emulator.stats()["issue"] == 5)
         client.close()
-        results = await asyncio.gather(*futures, return_exceptions=True)
+        results = await asyncio.gather(*tasks, return_exceptions=True)
         assert all(isinstance(r, usertoken.CancelledError) for r in results), results
         with pytest.raises(ValueError, match="closed"):
-            client.aio.issue(*STAFF)
+            await client.aio.issue(*STAFF)
 
     run(main())
 
@@ -122,16 +121,19 @@ def test_a_callback_after_the_loop_closed_is_dropped(emulator):
     emulator.fault(kind="delay", delay_ms=300)
     with make_client(emulator) as client:
         async def start():
-            return client.aio.issue(*STAFF)  # not awaited: the loop ends first
+            task = asyncio.create_task(client.aio.issue(*STAFF))
+            await asyncio.sleep(0)  # sent; the loop ends before the answer comes
+            return task
 
         loop = asyncio.new_event_loop()
-        future = loop.run_until_complete(start())
+        task = loop.run_until_complete(start())
         loop.close()
-        assert not future.done()
+        assert not task.done()
         assert wait_for(lambda: aio.pending_requests() == 0)
         assert client.issue(*STAFF).access_token  # nothing broke
 
 
-def test_a_future_needs_a_running_loop(client):
-    with pytest.raises(RuntimeError):
-        client.aio.issue(*STAFF)
+def test_each_call_is_a_coroutine(client):
+    assert isinstance(asyncio.run(client.aio.issue(*STAFF)), usertoken.IssueResponse)
+    with pytest.raises(usertoken.DeniedError):
+        asyncio.run(client.aio.revoke("no-such-token"))

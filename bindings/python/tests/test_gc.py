@@ -17,13 +17,14 @@ def test_dropping_a_client_with_pending_async_calls(emulator):
     async def main():
         client = make_client(emulator, timeout_ms=60_000)
         # Four hang, four complete normally (some may still be in flight when it goes).
-        futures = [client.aio.issue(*STAFF) for _ in range(8)]
+        tasks = [asyncio.create_task(client.aio.issue(*STAFF)) for _ in range(8)]
+        await asyncio.sleep(0)  # each task sends its request
         assert wait_for(lambda: emulator.stats()["issue"] >= 4)
         alive = weakref.ref(client)
         del client
         gc.collect()
-        assert alive() is None  # the pending futures do not keep it alive
-        results = await asyncio.gather(*futures, return_exceptions=True)
+        assert alive() is None  # the pending requests do not keep it alive
+        results = await asyncio.gather(*tasks, return_exceptions=True)
         cancelled = [r for r in results if isinstance(r, usertoken.CancelledError)]
         issued = [r for r in results if isinstance(r, usertoken.IssueResponse)]
         assert len(cancelled) + len(issued) == 8, results
@@ -37,10 +38,11 @@ def test_a_collected_client_in_a_reference_cycle(emulator):
     async def main():
         client = make_client(emulator)
         client.cycle = client  # only the cycle collector can free it
-        future = client.aio.issue(*STAFF)
+        task = asyncio.create_task(client.aio.issue(*STAFF))
+        await asyncio.sleep(0)
         del client
         gc.collect()
-        result = await asyncio.gather(future, return_exceptions=True)
+        result = await asyncio.gather(task, return_exceptions=True)
         assert isinstance(result[0], (usertoken.IssueResponse, usertoken.CancelledError))
 
     asyncio.run(asyncio.wait_for(main(), 30))

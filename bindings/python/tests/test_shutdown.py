@@ -19,11 +19,14 @@ usertoken.enable_logging(logging.DEBUG)
 client = usertoken.Client(base_url={url!r}, api_key={api_key!r}, timeout_ms=60000)
 
 async def main():
-    futures = [client.aio.issue("jdoe", "s3cret!") for _ in range(10)]
+    tasks = [asyncio.create_task(client.aio.issue("jdoe", "s3cret!")) for _ in range(10)]
     await asyncio.sleep(0.1)
-    return futures  # left pending: the loop closes, then the interpreter exits
+    return tasks
 
-asyncio.run(main())
+# Closed without cancelling the tasks: their requests stay pending in the library.
+loop = asyncio.new_event_loop()
+tasks = loop.run_until_complete(main())
+loop.close()
 
 def forever():
     while True:

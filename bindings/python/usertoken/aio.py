@@ -6,17 +6,18 @@ passed as ``user_data`` and mapped here to its future: the C side never holds a 
 a Python object, and a request whose future is gone is simply dropped.
 
 The callback runs on a library thread (or on the thread that closes the client); it only
-hands the result to the future's loop with ``call_soon_threadsafe``. The futures hold no
-reference to the client, so dropping the last one while requests are pending frees it, and
-those requests end with :class:`~usertoken.CancelledError`.
+hands the result to the future's loop with ``call_soon_threadsafe``. Pending requests hold
+no reference to the client, so dropping the last one while requests are pending frees it,
+and those requests end with :class:`~usertoken.CancelledError`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import weakref
 from ctypes import byref, c_uint64, c_void_p
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Coroutine, Dict, Optional, Tuple, Union
 
 from ._arguments import Text, c_string
 from ._handle import Handle
@@ -78,56 +79,65 @@ def _cancel_request(request_id: int, future: "asyncio.Future[Any]") -> None:
 
 
 class AsyncCalls:
-    """``client.aio``: each method starts the request at once and returns an awaitable
-    :class:`asyncio.Future` of the running loop.
+    """``client.aio``: coroutines for the three calls, to ``await`` on any event loop.
 
-    Argument errors are raised by the call itself; every other failure by the future.
-    Cancelling the future (or a task awaiting it, e.g. through :func:`asyncio.wait_for`)
-    cancels the request in the library.
+    A request starts when its coroutine first runs; cancelling the task that awaits it
+    (``task.cancel()``, :func:`asyncio.wait_for`) cancels the request in the library.
+    While a request is pending it does not keep the client alive: a client that is closed
+    or garbage-collected ends it with :class:`~usertoken.CancelledError`.
     """
 
     def __init__(self, handle: Handle) -> None:
         self._handle = handle
 
     def issue(self, username: Text, password: Text, *, site_id: Union[str, int] = "-99",
-              version: str = "6") -> "asyncio.Future[IssueResponse]":
-        args = (c_string(version, "version"), c_string(site_id, "site_id"),
-                c_string(username, "username"), c_string(password, "password"))
-        return self._submit(lib.ut_issue_async, args, issue_result)
+              version: str = "6") -> Coroutine[Any, Any, IssueResponse]:
+        arguments = ((version, "version"), (site_id, "site_id"), (username, "username"), (password, "password"))
+        return _request(weakref.ref(self._handle), lib.ut_issue_async, arguments, issue_result)
 
     def renew(self, authorization: Text, *, site_id: Union[str, int] = "-99",
-              version: str = "6") -> "asyncio.Future[Union[IssueResponse, Any]]":
-        args = (c_string(version, "version"), c_string(site_id, "site_id"),
-                c_string(authorization, "authorization"))
-        return self._submit(lib.ut_renew_async, args, renew_result)
+              version: str = "6") -> Coroutine[Any, Any, Union[IssueResponse, Any]]:
+        arguments = ((version, "version"), (site_id, "site_id"), (authorization, "authorization"))
+        return _request(weakref.ref(self._handle), lib.ut_renew_async, arguments, renew_result)
 
     def revoke(self, authorization: Text, *, site_id: Union[str, int] = "-99",
-               version: str = "6") -> "asyncio.Future[Any]":
-        args = (c_string(version, "version"), c_string(site_id, "site_id"),
-                c_string(authorization, "authorization"))
-        return self._submit(lib.ut_revoke_async, args, revoke_result)
+               version: str = "6") -> Coroutine[Any, Any, Any]:
+        arguments = ((version, "version"), (site_id, "site_id"), (authorization, "authorization"))
+        return _request(weakref.ref(self._handle), lib.ut_revoke_async, arguments, revoke_result)
 
-    def _submit(self, function: Any, args: Tuple[Optional[bytes], ...], convert: Converter) -> "asyncio.Future[Any]":
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        key = next(_keys)
-        request = _Request(loop, future, convert)
-        # Registered first: the callback may run on a library thread before the call returns.
-        _pending[key] = request
-        request_id = c_uint64()
-        try:
-            with self._handle.borrow() as client:
-                result = function(client, *args, _CALLBACK, c_void_p(key), byref(request_id))
-        except BaseException:
-            _pending.pop(key, None)
-            raise
-        if result != OK:
-            # Rejected before starting: the callback will never run. No error document here.
-            _pending.pop(key, None)
-            raise error_for(result, None)
-        request.request_id = request_id.value
-        future.add_done_callback(lambda done: _cancel_request(request_id.value, done))
-        return future
+
+async def _request(handle: "weakref.ref[Handle]", function: Any,
+                   arguments: Tuple[Tuple[Any, str], ...], convert: Converter) -> Any:
+    # Only a weak reference waits here with the request, so that the client's lifetime stays
+    # its owner's business.
+    future = _submit(handle(), function, tuple(c_string(value, name) for value, name in arguments), convert)
+    return await future
+
+
+def _submit(handle: Optional[Handle], function: Any, args: Tuple[Optional[bytes], ...],
+            convert: Converter) -> "asyncio.Future[Any]":
+    if handle is None:
+        raise ValueError("the client is closed")
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+    key = next(_keys)
+    request = _Request(loop, future, convert)
+    # Registered first: the callback may run on a library thread before the call returns.
+    _pending[key] = request
+    request_id = c_uint64()
+    try:
+        with handle.borrow() as client:
+            result = function(client, *args, _CALLBACK, c_void_p(key), byref(request_id))
+    except BaseException:
+        _pending.pop(key, None)
+        raise
+    if result != OK:
+        # Refused before it started: the callback never runs, and there is no document.
+        _pending.pop(key, None)
+        raise error_for(result, None, fallback=f"{function.__name__} refused its arguments")
+    request.request_id = request_id.value
+    future.add_done_callback(lambda done: _cancel_request(request_id.value, done))
+    return future
 
 
 def pending_requests() -> int:

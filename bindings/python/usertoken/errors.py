@@ -171,9 +171,9 @@ ERRORS: Dict[int, Type[UserTokenError]] = {
 }
 
 
-def error_for(result: int, document: Optional[str]) -> UserTokenError:
-    """The exception for a result code and the error document that came with it (if any;
-    async argument errors and ``ut_cancel`` have none)."""
+def error_for(result: int, document: Optional[str], *, fallback: Optional[str] = None) -> UserTokenError:
+    """The exception for a result code and the error document that came with it. Async
+    argument errors and ``ut_cancel`` have none; ``fallback`` then says what failed."""
     cls = ERRORS.get(result, UserTokenError)
     parsed: Dict[str, Any] = {}
     if document:
@@ -183,7 +183,7 @@ def error_for(result: int, document: Optional[str]) -> UserTokenError:
         except ValueError:
             parsed = {}
     name = parsed.get("result") or result_name(result)
-    message = parsed.get("message") or document or f"{name} (no details given)"
+    message = parsed.get("message") or document or fallback or f"{name} (no details given)"
     return cls(
         str(message),
         result=str(name),
