@@ -192,3 +192,25 @@ def test_errors_survive_pickling(client):
     assert (copy.result, copy.http_status, copy.code, copy.attempts, copy.message) == (
         caught.value.result, 401, "DeniedAccess", 1, caught.value.message)
     assert str(copy) == str(caught.value)
+
+
+@pytest.mark.parametrize("fault, settings, expected, attempts", [
+    (dict(kind="status", status=501), {}, usertoken.ServerError, 1),
+    (dict(kind="status", status=408, count=3), {}, usertoken.HttpError, 3),
+    (dict(kind="status", status=429, retry_after="3600"), {}, usertoken.RateLimitedError, 1),
+    (dict(kind="redirect", location="http://127.0.0.1:1/elsewhere"), {}, usertoken.HttpError, 1),
+    (dict(kind="drop_mid_body", count=3), {}, usertoken.ConnectError, 3),
+    (dict(kind="trickle", interval_ms=100), dict(timeout_ms=300, max_retries=0), usertoken.RequestTimeoutError, 1),
+], ids=["501", "408", "retry-after-too-long", "redirect", "drop-mid-body", "trickle"])
+def test_more_faults_map_to_their_class(emulator, fault, settings, expected, attempts):
+    emulator.fault(**fault)
+    with make_client(emulator, **{"max_retries": 2, **settings}) as client:
+        with pytest.raises(expected) as caught:
+            client.issue(*STAFF)
+    assert type(caught.value) is expected and caught.value.attempts == attempts
+
+
+def test_a_body_of_exactly_max_response_bytes_is_accepted(emulator):
+    emulator.fault(kind="oversized", body_bytes=4096)
+    with make_client(emulator, max_response_bytes=4096) as client:
+        assert client.issue(*STAFF).access_token
