@@ -71,3 +71,9 @@ install: build
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+# Benchmarks against ut-emulator (not part of `make test`); writes benches/results.md and
+# benches/results.png. BENCH_QUICK=1 for a smoke run; see benches/README.md.
+.PHONY: bench
+bench: build
+	$(MAKE) -C benches run

@@ -1,0 +1,107 @@
+/* The libusertoken side: ut_issue from N threads sharing one client (as the header
+ * recommends), and ut_issue_async with a fixed number of requests kept in flight. */
+#include "modes.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "usertoken.h"
+
+static const ut_client *s_client;
+static const bench_opts *s_opts;
+
+static ut_client *make_client(const bench_opts *o) {
+    char config[2048];
+    snprintf(config, sizeof config,
+             "{\"base_url\":\"%s\",\"api_key\":\"%s\",\"user_agent\":\"%s\"%s%s}", o->base_url,
+             o->api_key, o->user_agent, o->ut_extra[0] ? "," : "", o->ut_extra);
+    ut_client *client = NULL;
+    char *error = NULL;
+    if (ut_client_new(config, &client, &error) != UT_OK) {
+        fprintf(stderr, "bench: ut_client_new: %s\n", error ? error : "?");
+        ut_free_string(error);
+        return NULL;
+    }
+    return client;
+}
+
+static void *sync_worker(void *arg) {
+    int id = (int)(intptr_t)arg;
+    const bench_opts *o = s_opts;
+    while (!atomic_load_explicit(&g_bench.stopping, memory_order_relaxed)) {
+        char *json = NULL;
+        uint64_t t0 = now_ns();
+        ut_result r = ut_issue(s_client, o->version, o->site_id, o->username, o->password, &json);
+        uint64_t t1 = now_ns();
+        /* UT_OK already means HTTP 2xx and a JSON object with a string AccessToken. */
+        if (r != UT_OK) fprintf(stderr, "bench: ut_issue: %s\n", json ? json : "?");
+        ut_free_string(json);
+        bench_complete(id, r == UT_OK, t1 - t0);
+    }
+    return NULL;
+}
+
+int mode_ut_sync(const bench_opts *o) {
+    ut_client *client = make_client(o);
+    if (!client || bench_init(o->threads)) return 2;
+    s_client = client;
+    s_opts = o;
+    pthread_t *tids = calloc((size_t)o->threads, sizeof *tids);
+    for (int i = 0; i < o->threads; i++)
+        pthread_create(&tids[i], NULL, sync_worker, (void *)(intptr_t)i);
+    bench_run_window(o);
+    for (int i = 0; i < o->threads; i++) pthread_join(tids[i], NULL);
+    int rc = bench_report(o);
+    ut_client_free(client);
+    free(tids);
+    return rc;
+}
+
+/* Async: each completion immediately submits the next request from inside the callback,
+ * so exactly `inflight` requests are outstanding until the window closes. */
+typedef struct {
+    uint64_t t0;
+} slot;
+
+static atomic_int s_outstanding;
+static sem_t s_drained;
+
+static void on_issue(void *user_data, ut_result result, const char *json);
+
+static void submit(slot *s) {
+    const bench_opts *o = s_opts;
+    s->t0 = now_ns();
+    if (ut_issue_async(s_client, o->version, o->site_id, o->username, o->password, on_issue, s,
+                       NULL) != UT_OK) {
+        bench_complete(0, 0, 0);
+        if (atomic_fetch_sub(&s_outstanding, 1) == 1) sem_post(&s_drained);
+    }
+}
+
+static void on_issue(void *user_data, ut_result result, const char *json) {
+    slot *s = user_data;
+    if (result != UT_OK) fprintf(stderr, "bench: ut_issue_async: %s\n", json ? json : "?");
+    bench_complete(0, result == UT_OK, now_ns() - s->t0);
+    if (!atomic_load_explicit(&g_bench.stopping, memory_order_relaxed)) submit(s);
+    else if (atomic_fetch_sub(&s_outstanding, 1) == 1) sem_post(&s_drained);
+}
+
+int mode_ut_async(const bench_opts *o) {
+    ut_client *client = make_client(o);
+    if (!client || bench_init(1)) return 2;
+    s_client = client;
+    s_opts = o;
+    sem_init(&s_drained, 0, 0);
+    slot *slots = calloc((size_t)o->inflight, sizeof *slots);
+    atomic_store(&s_outstanding, o->inflight);
+    for (int i = 0; i < o->inflight; i++) submit(&slots[i]);
+    bench_run_window(o);
+    while (sem_wait(&s_drained) != 0) {}
+    int rc = bench_report(o);
+    ut_client_free(client);
+    free(slots);
+    return rc;
+}

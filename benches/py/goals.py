@@ -1,0 +1,57 @@
+"""The project's performance goals, checked against one run's numbers (nothing is assumed:
+a goal whose measurement did not run is reported as not run)."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+# A leak shows as steady growth; allocator and page-cache noise as a few pages. Growth up to
+# this much between the warm-up mark and the end counts as none (see growth_power below).
+RSS_GROWTH_TOLERANCE_KIB = 256
+
+
+def _goal(name: str, target: str, measured: Optional[float], fmt: str, ok) -> dict:
+    if measured is None:
+        return {"goal": name, "target": target, "measured": "not run", "met": None}
+    return {"goal": name, "target": target, "measured": fmt.format(measured), "met": bool(ok(measured))}
+
+
+def evaluate(r: dict) -> List[dict]:
+    st = r["settings"]
+    many = st["many_threads"]
+    goals = []
+    for n in (1, many):
+        c = r.get("c_sync", {}).get(n)
+        goals.append(_goal(f"C {n} thread{'s' if n > 1 else ''}: calls/s vs libcurl", "≥ 1.00×",
+                           c and c["rate_ratio"], "{:.2f}×", lambda x: x >= 1.0))
+        goals.append(_goal(f"C {n} thread{'s' if n > 1 else ''}: CPU per call vs libcurl", "≤ 1.00×",
+                           c and c["cpu_ratio"], "{:.2f}×", lambda x: x <= 1.0))
+    a = r.get("c_async")
+    goals.append(_goal(f"C async, {st['inflight']} in flight: calls/s vs libcurl multi", "≥ 1.00×",
+                       a and a["rate_ratio"], "{:.2f}×", lambda x: x >= 1.0))
+    p = r.get("python") or {}
+    ok_py = "not_run" not in p and bool(p)
+    goals.append(_goal("Python 1 thread: calls/s vs mindbody-api", "≥ 3.00×",
+                       p["ut_vs_mindbody_1"] if ok_py else None, "{:.2f}×", lambda x: x >= 3.0))
+    goals.append(_goal("Python 1 thread: calls/s vs requests.Session", "≥ 1.50×",
+                       p["ut_vs_requests_1"] if ok_py else None, "{:.2f}×", lambda x: x >= 1.5))
+    goals.append(_goal(f"Python {many} threads: calls/s vs its own 1 thread", "≥ 1.50×",
+                       p["ut_many_vs_1"] if ok_py else None, "{:.2f}×", lambda x: x >= 1.5))
+    s = r.get("startup")
+    goals.append(_goal("Start-up to first result (whole process)", "≤ 30 ms",
+                       s and s["ut"]["median_ms"], "{:.1f} ms", lambda x: x <= 30.0))
+    m = r.get("memory")
+    goals.append(_goal(f"Peak RSS at {st['rss_threads']} threads (VmHWM)", "≤ 16 MiB",
+                       m and m["ut"]["peak_rss_kib"] / 1024, "{:.1f} MiB", lambda x: x <= 16.0))
+    goals.append(_goal(f"RSS growth, {st['rss_warmup']:,} → {st['rss_calls']:,} calls",
+                       f"none (≤ {RSS_GROWTH_TOLERANCE_KIB} KiB)",
+                       m and m["ut"]["max_growth_kib"], "{:+.0f} KiB",
+                       lambda x: x <= RSS_GROWTH_TOLERANCE_KIB))
+    return goals
+
+
+def growth_power(st: dict) -> str:
+    """What the tolerance can still detect: the growth a 16-byte-per-call leak would cause."""
+    window = st["rss_calls"] - st["rss_warmup"]
+    return (f"a leak of 16 bytes per call would add {16 * window / 1024:,.0f} KiB over these "
+            f"{window:,} calls")

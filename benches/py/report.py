@@ -1,0 +1,157 @@
+"""results.md: the goals, then one table per comparison, every figure from this run."""
+
+from __future__ import annotations
+
+from typing import List
+
+from goals import RSS_GROWTH_TOLERANCE_KIB, evaluate, growth_power
+
+MET = {True: "met", False: "**missed**", None: "not run"}
+
+
+def _table(header: List[str], rows: List[List[str]]) -> List[str]:
+    out = ["| " + " | ".join(header) + " |",
+           "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out + [""]
+
+
+def _n(x: float, d: int = 0) -> str:
+    return f"{x:,.{d}f}"
+
+
+def _c_rows(label: str, pair: dict) -> List[List[str]]:
+    rows = []
+    for side, name in (("ut", "libusertoken"), ("curl", "libcurl")):
+        s = pair[side]
+        rows.append([f"{label} {name}", _n(s["calls_per_s"]), _n(s["p50_us"], 1), _n(s["p99_us"], 1),
+                     _n(s["cpu_us_per_call"], 1), _n(s["user_us_per_call"], 1),
+                     _n(s["sys_us_per_call"], 1), _n(s["csw_per_call"], 2),
+                     _n(s["peak_rss_kib"] / 1024, 1), _n(s["emu_cpu_us_per_req"], 1),
+                     _n(s["busy_cores"], 2)])
+    rows.append([f"{label} **ut / curl**", f"**{pair['rate_ratio']:.2f}×**", "", "",
+                 f"**{pair['cpu_ratio']:.2f}×**", "", "", "", "", "", ""])
+    return rows
+
+
+def render(r: dict) -> str:
+    st, meta = r["settings"], r["meta"]
+    many = st["many_threads"]
+    L = ["# Benchmark results", ""]
+    if st["quick"]:
+        L += ["> **Smoke run (`BENCH_QUICK=1`)**: windows and rounds too short for the figures "
+              "to mean much.", ""]
+    L += [f"Measured {meta['date']} on {meta['machine']}; libusertoken {meta['ut_version']} "
+          f"(commit {meta['commit']}), {meta['curl_version']}, Python {meta['python']}, "
+          f"mindbody-api {meta['mindbody_api']}, requests {meta['requests']}. "
+          f"The server is `ut-emulator --threads {st['emulator_threads']}` on loopback, "
+          "sharing the machine with the client under test.", "",
+          "Reproduce with `make bench` (a few minutes; `BENCH_QUICK=1 make bench` for a smoke "
+          "run; see `benches/README.md` for the knobs). Every comparison is interleaved: each "
+          f"round runs every side once, in rotating order ({st['rounds']} rounds of "
+          f"{st['seconds']:g} s windows for C, {st['py_rounds']} of {st['py_seconds']:g} s for "
+          "Python, after a warm-up). Figures are medians over rounds; a ratio is the median of "
+          "the per-round ratios, so both sides of each ratio ran under the same conditions.", ""]
+
+    L += ["## Goals", ""]
+    L += _table(["goal", "target", "measured", "result"],
+                [[g["goal"], g["target"], g["measured"], MET[g["met"]]] for g in evaluate(r)])
+
+    head = ["client", "calls/s", "p50 µs", "p99 µs", "CPU µs/call", "user µs", "sys µs",
+            "ctx switches/call", "peak RSS MiB", "emulator CPU µs/req", "busy cores"]
+    L += ["## C: blocking calls", "",
+          "`ut_issue` from N threads sharing one client, against libcurl with one reused easy "
+          "handle per thread; both send the same headers and JSON body over keep-alive "
+          "connections, check the status and read the whole body (libcurl's side finds "
+          "`AccessToken` with `strstr`; `ut_issue` validates the whole JSON document). CPU is "
+          "user + system time of the whole client process (library threads included) over the "
+          "window, per call (then split into user and system time), and *ctx switches* counts the "
+          "process's voluntary and involuntary context switches per call. *busy cores* is client plus emulator CPU per call times calls/s: "
+          f"near {meta['cores']} the machine is saturated and calls/s follows CPU per call.", ""]
+    rows = []
+    for n in (1, many):
+        rows += _c_rows(f"{n}t", r["c_sync"][n])
+    L += _table(head, rows)
+
+    k = st["inflight"]
+    L += ["## C: async", "",
+          f"`ut_issue_async` with {k} requests in flight (each callback submits the next), "
+          f"against one libcurl multi handle with {k} transfers in flight (each finished transfer "
+          "is checked and re-added). Latency is submit to completion.", ""]
+    L += _table(head, _c_rows(f"{k} in flight", r["c_async"]))
+
+    p = r["python"]
+    L += ["## Python", ""]
+    if "not_run" in p:
+        L += [f"**Not run**: {p['not_run']}", ""]
+    else:
+        L += ["The binding (`usertoken.Client.issue`, one client shared by all threads) against the "
+              "PyPI `mindbody-api` SDK (`UserTokenApi.user_token_issue`, host pointed at the "
+              "emulator, `API-Key` added as a default header since the SDK never sends it) and a "
+              "hand-written `requests.Session` per thread (`json.dumps` body, `response.json()`).", ""]
+        rows = []
+        for n in (1, many):
+            for c in ("ut", "requests", "mindbody"):
+                s = p["clients"][f"{c} {n}"]
+                rows.append([f"{n}t {dict(ut='usertoken', requests='requests.Session', mindbody='mindbody-api')[c]}",
+                             _n(s["calls_per_s"]), _n(s["cpu_us_per_call"], 1),
+                             _n(s["peak_rss_kib"] / 1024, 1), _n(s["busy_cores"], 2)])
+        rows.append(["1t **usertoken / mindbody-api**", f"**{p['ut_vs_mindbody_1']:.2f}×**", "", "", ""])
+        rows.append(["1t **usertoken / requests**", f"**{p['ut_vs_requests_1']:.2f}×**", "", "", ""])
+        rows.append([f"{many}t **usertoken / mindbody-api**", f"**{p['ut_vs_mindbody_many']:.2f}×**", "", "", ""])
+        rows.append([f"{many}t **usertoken / requests**", f"**{p['ut_vs_requests_many']:.2f}×**", "", "", ""])
+        rows.append([f"**usertoken {many}t / 1t**", f"**{p['ut_many_vs_1']:.2f}×**", "", "", ""])
+        L += _table(["client", "calls/s", "CPU µs/call", "peak RSS MiB", "busy cores"], rows)
+
+    s = r["startup"]
+    L += ["## Start-up", "",
+          "Wall time of a whole process, exec to exit, for the smallest program that gets one "
+          "token: `ut_client_new` + `ut_issue` + free, and the same with libcurl (global init, "
+          f"one easy handle). {st['startup_runs']} runs of each, alternating.", ""]
+    L += _table(["program", "median ms", "min ms", "max ms"],
+                [[name, _n(s[k]["median_ms"], 1), _n(s[k]["min_ms"], 1), _n(s[k]["max_ms"], 1)]
+                 for k, name in (("ut", "libusertoken"), ("curl", "libcurl"))])
+
+    m = r["memory"]
+    L += ["## Memory", "",
+          f"The blocking bench at {st['rss_threads']} threads for {st['rss_calls']:,} calls: RSS "
+          f"from `/proc/self/statm` after the first {st['rss_warmup']:,} (warm-up) and at the end, "
+          "and the process's peak RSS (`VmHWM` in `/proc/self/status`: Linux's `ru_maxrss` also "
+          "counts the image before `execve`, here the runner's). Growth up to {RSS_GROWTH_TOLERANCE_KIB} KiB counts "
+          f"as none: {growth_power(st)}. Medians over {st['rss_rounds']} round(s); worst growth "
+          "shown too.", ""]
+    L += _table(["client", "peak RSS MiB", "RSS at warm-up MiB", "RSS at end MiB", "growth KiB",
+                 "worst growth KiB"],
+                [[name, _n(m[k]["peak_rss_kib"] / 1024, 1), _n(m[k]["rss_start_kib"] / 1024, 1),
+                  _n(m[k]["rss_end_kib"] / 1024, 1), f"{m[k]['growth_kib']:+,.0f}",
+                  f"{m[k]['max_growth_kib']:+,.0f}"]
+                 for k, name in (("ut", "libusertoken"), ("curl", "libcurl"))])
+
+    e = r["emulator"]
+    L += ["## The emulator's capacity", ""]
+    if "not_run" in e:
+        L += [f"**wrk not run**: {e['not_run']}. The fastest client above is the lower bound "
+              "of what the emulator serves.", ""]
+    else:
+        fastest = max(x["calls_per_s"] for x in _all_c(r))
+        per_core = 1e6 / e["emu_cpu_us_per_req"]
+        L += [f"`wrk -t2 -c{e['connections']}` POSTing the same issue request "
+              "(`benches/wrk/issue.lua`) on the same machine, so wrk and the emulator share its "
+              f"{meta['cores']} cores as the clients above do. The fastest client run above reached "
+              f"{fastest:,.0f} calls/s ({100 * fastest / e['calls_per_s']:.0f}% of wrk's rate). The "
+              f"emulator spends {e['emu_cpu_us_per_req']:.1f} µs of CPU per request here, so a core of "
+              f"its own would serve about {per_core:,.0f} requests/s: where *busy cores* above nears "
+              f"{meta['cores']}, the shared CPU, not the emulator's design, bounds calls/s, and CPU "
+              "per call is the figure that separates the clients.", ""]
+        L += _table(["load generator", "requests/s", "p50 µs", "p99 µs", "emulator CPU µs/req"],
+                    [[f"wrk, {e['connections']} connections", _n(e["calls_per_s"]),
+                      _n(e["p50_us"]), _n(e["p99_us"]), _n(e["emu_cpu_us_per_req"], 1)]])
+
+    L += ["![calls/s, CPU per call, start-up and memory](results.png)", ""]
+    return "\n".join(L)
+
+
+def _all_c(r: dict):
+    for pair in list(r["c_sync"].values()) + [r["c_async"]]:
+        yield pair["ut"]
+        yield pair["curl"]

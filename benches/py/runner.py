@@ -1,0 +1,114 @@
+"""Running things: the emulator, one measured program, rounds of interleaved cases."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+class Emulator:
+    """ut-emulator on a free loopback port; stopped (by its own pid) on exit."""
+
+    def __init__(self, binary: str, threads: int):
+        self.proc = subprocess.Popen([binary, "--bind", "127.0.0.1:0", "--threads", str(threads)],
+                                     stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            self.stop()
+            raise BenchError(f"ut-emulator did not start (said {line!r})")
+        self.url = line[len("listening on "):]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def cpu_s(self) -> float:
+        """User + system CPU the emulator has used so far (fields 14, 15 of /proc/PID/stat)."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+        return (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+
+    def requests_served(self) -> int:
+        with urllib.request.urlopen(f"{self.url}/_emulator/stats", timeout=5) as r:
+            return json.load(r)["requests"]
+
+
+@dataclass
+class Case:
+    """One side of a comparison: a command that prints one JSON line of results."""
+    name: str
+    argv: List[str]
+    env: Optional[Dict[str, str]] = None
+    samples: List[dict] = field(default_factory=list)
+
+    def median(self, key: str) -> float:
+        return statistics.median(s[key] for s in self.samples)
+
+
+def run_json(argv: List[str], env: Optional[Dict[str, str]], timeout: float,
+             emulator: Optional[Emulator] = None) -> dict:
+    """Runs one measurement; any failed request or exit status aborts the whole bench, since
+    a number from a broken run would be meaningless."""
+    cpu0 = emulator.cpu_s() if emulator else 0.0
+    served0 = emulator.requests_served() if emulator else 0
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                       env={**os.environ, **(env or {})})
+    lines = [line for line in p.stdout.splitlines() if line.startswith("{")]
+    if p.returncode != 0 or not lines:
+        raise BenchError(f"{' '.join(argv)} exited with {p.returncode}\n{p.stderr[-2000:]}")
+    result = json.loads(lines[-1])
+    if emulator:
+        served = emulator.requests_served() - served0
+        # The emulator's own CPU per request served during the whole run (warm-up included).
+        result["emu_cpu_us_per_req"] = (emulator.cpu_s() - cpu0) * 1e6 / served if served else 0.0
+    return result
+
+
+def interleave(cases: List[Case], rounds: int, run: Callable[[Case], dict],
+               label: str) -> None:
+    """Runs every case once per round, rotating the order each round, so that slow drift on a
+    shared machine (other jobs, thermal, caches) falls on every side alike."""
+    for r in range(rounds):
+        k = r % len(cases)
+        for case in cases[k:] + cases[:k]:
+            sample = run(case)
+            case.samples.append(sample)
+            rate = sample.get("calls_per_s")
+            shown = f"{rate:,.0f} calls/s" if rate is not None else ""
+            print(f"  [{label} {r + 1}/{rounds}] {case.name:<14} {shown}", flush=True)
+
+
+def paired_ratio(a: Case, b: Case, key: str) -> float:
+    """Median over rounds of a/b, each ratio taken within one round (same machine state)."""
+    return statistics.median(x[key] / y[key] for x, y in zip(a.samples, b.samples) if y[key])
+
+
+def spawn_ms(argv: List[str]) -> float:
+    """Wall time of a whole process, exec to exit, in ms; a failed run aborts the bench."""
+    t0 = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, os.environ)
+    _, status = os.waitpid(pid, 0)
+    elapsed = (time.perf_counter_ns() - t0) / 1e6
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise BenchError(f"{' '.join(argv)} failed with status {status}")
+    return elapsed
+
+
+def note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

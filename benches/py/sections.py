@@ -1,0 +1,157 @@
+"""The comparisons. Each returns a plain dict of medians and ratios for the report and chart;
+the per-run samples are kept too (run.py writes them to build/bench/samples.json)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+from dataclasses import dataclass
+from typing import Dict, List
+
+from runner import BenchError, Case, Emulator, interleave, paired_ratio, run_json, spawn_ms
+from settings import Settings
+
+C_KEYS = ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call", "user_us_per_call", "sys_us_per_call",
+          "csw_per_call", "peak_rss_kib", "emu_cpu_us_per_req")
+
+
+@dataclass
+class Context:
+    settings: Settings
+    root: str       # repository root
+    out: str        # build/bench: programs and raw output
+    emulator: Emulator
+
+    def prog(self, name: str) -> str:
+        return os.path.join(self.out, name)
+
+
+def summarize(case: Case, keys=C_KEYS) -> Dict[str, float]:
+    s = {k: case.median(k) for k in keys if k in case.samples[0]}
+    if "emu_cpu_us_per_req" in s:
+        # Cores kept busy by client and emulator together: near the core count, the machine
+        # (not either program) sets calls/s, and CPU per call is the figure to compare.
+        s["busy_cores"] = (s["cpu_us_per_call"] + s["emu_cpu_us_per_req"]) * s["calls_per_s"] / 1e6
+    s["samples"] = case.samples
+    return s
+
+
+def _c_run(ctx: Context, timeout: float):
+    return lambda case: run_json(case.argv, case.env, timeout, ctx.emulator)
+
+
+def c_pair(ctx: Context, label: str, ut_argv: List[str], curl_argv: List[str]) -> dict:
+    st = ctx.settings
+    common = ["--url", ctx.emulator.url, "--warmup", str(st.warmup), "--seconds", str(st.seconds)]
+    ut_extra = ["--ut-extra", st.ut_extra] if st.ut_extra else []
+    ut = Case("ut", [ctx.prog("bench-ut")] + ut_argv + common + ut_extra)
+    curl = Case("curl", [ctx.prog("bench-curl")] + curl_argv + common)
+    interleave([ut, curl], st.rounds, _c_run(ctx, st.warmup + st.seconds + 60), label)
+    return {"ut": summarize(ut), "curl": summarize(curl),
+            "rate_ratio": paired_ratio(ut, curl, "calls_per_s"),
+            "cpu_ratio": paired_ratio(ut, curl, "cpu_us_per_call")}
+
+
+def c_sync(ctx: Context) -> Dict[int, dict]:
+    return {n: c_pair(ctx, f"C sync {n}t", ["ut-sync", "--threads", str(n)],
+                      ["curl-sync", "--threads", str(n)])
+            for n in (1, ctx.settings.many_threads)}
+
+
+def c_async(ctx: Context) -> dict:
+    k = str(ctx.settings.inflight)
+    return c_pair(ctx, f"C async {k}", ["ut-async", "--inflight", k], ["curl-multi", "--inflight", k])
+
+
+def python(ctx: Context) -> dict:
+    st = ctx.settings
+    env = {"USERTOKEN_LIBRARY": os.path.join(ctx.root, "target/release/libusertoken.so"),
+           "PYTHONPATH": os.path.join(ctx.root, "bindings/python")}
+    probe = subprocess.run([os.path.join(os.path.dirname(ctx.out), "bench-venv/bin/python"), "-c",
+                            "import usertoken; usertoken.Client"], env={**os.environ, **env},
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        return {"not_run": "the Python binding does not import: " + probe.stderr.strip()[-300:]}
+    script = os.path.join(os.path.dirname(__file__), "pybench.py")
+    py = os.path.join(os.path.dirname(ctx.out), "bench-venv/bin/python")
+    cases = {}
+    for client in ("ut", "requests", "mindbody"):
+        for n in (1, st.many_threads):
+            cases[(client, n)] = Case(
+                f"{client} {n}t", [py, script, client, "--url", ctx.emulator.url, "--threads",
+                                   str(n), "--warmup", str(st.warmup), "--seconds", str(st.py_seconds)],
+                env)
+    interleave(list(cases.values()), st.py_rounds,
+               _c_run(ctx, st.warmup + st.py_seconds + 60), "Python")
+    keys = ("calls_per_s", "cpu_us_per_call", "peak_rss_kib", "emu_cpu_us_per_req")
+    many = st.many_threads
+    return {
+        "clients": {f"{c} {n}": summarize(case, keys) for (c, n), case in cases.items()},
+        "ut_vs_mindbody_1": paired_ratio(cases[("ut", 1)], cases[("mindbody", 1)], "calls_per_s"),
+        "ut_vs_requests_1": paired_ratio(cases[("ut", 1)], cases[("requests", 1)], "calls_per_s"),
+        "ut_vs_mindbody_many": paired_ratio(cases[("ut", many)], cases[("mindbody", many)], "calls_per_s"),
+        "ut_vs_requests_many": paired_ratio(cases[("ut", many)], cases[("requests", many)], "calls_per_s"),
+        "ut_many_vs_1": paired_ratio(cases[("ut", many)], cases[("ut", 1)], "calls_per_s"),
+    }
+
+
+def startup(ctx: Context) -> dict:
+    st = ctx.settings
+    cases = [Case("ut", [ctx.prog("startup-ut"), ctx.emulator.url]),
+             Case("curl", [ctx.prog("startup-curl"), ctx.emulator.url])]
+    for case in cases:   # one untimed run each, so the first timed one finds warm page caches
+        spawn_ms(case.argv)
+    for r in range(st.startup_runs):
+        for case in (cases if r % 2 == 0 else cases[::-1]):
+            case.samples.append({"ms": spawn_ms(case.argv)})
+    print(f"  [start-up] {st.startup_runs} runs each", flush=True)
+    return {c.name: {"median_ms": c.median("ms"),
+                     "min_ms": min(s["ms"] for s in c.samples),
+                     "max_ms": max(s["ms"] for s in c.samples), "samples": c.samples}
+            for c in cases}
+
+
+def memory(ctx: Context) -> dict:
+    st = ctx.settings
+    window = st.rss_calls - st.rss_warmup
+    common = ["--url", ctx.emulator.url, "--threads", str(st.rss_threads),
+              "--warmup-calls", str(st.rss_warmup), "--calls", str(window)]
+    ut_extra = ["--ut-extra", st.ut_extra] if st.ut_extra else []
+    cases = [Case("ut", [ctx.prog("bench-ut"), "ut-sync"] + common + ut_extra),
+             Case("curl", [ctx.prog("bench-curl"), "curl-sync"] + common)]
+    interleave(cases, st.rss_rounds, _c_run(ctx, 600), "memory")
+    out = {}
+    for c in cases:
+        for s in c.samples:
+            s["growth_kib"] = s["rss_end_kib"] - s["rss_start_kib"]
+        out[c.name] = {"peak_rss_kib": c.median("peak_rss_kib"), "rss_start_kib": c.median("rss_start_kib"),
+                       "rss_end_kib": c.median("rss_end_kib"), "growth_kib": c.median("growth_kib"),
+                       "max_growth_kib": max(s["growth_kib"] for s in c.samples),
+                       "samples": c.samples}
+    return out
+
+
+def emulator_capacity(ctx: Context) -> dict:
+    st = ctx.settings
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return {"not_run": "wrk is not installed (Debian package: wrk)"}
+    script = os.path.join(os.path.dirname(os.path.dirname(__file__)), "wrk", "issue.lua")
+    argv = [wrk, "-t2", f"-c{st.wrk_connections}", f"-d{st.wrk_seconds}s", "-s", script,
+            ctx.emulator.url]
+    samples = []
+    for r in range(st.wrk_rounds):
+        s = run_json(argv, None, st.wrk_seconds + 60, ctx.emulator)
+        if s["status_errors"] or s["socket_errors"]:
+            raise BenchError(f"wrk saw errors: {json.dumps(s)}")
+        s["calls_per_s"] = s["requests"] / (s["duration_us"] / 1e6)
+        samples.append(s)
+        print(f"  [emulator {r + 1}/{st.wrk_rounds}] wrk -c{st.wrk_connections}: "
+              f"{s['calls_per_s']:,.0f} requests/s", flush=True)
+    med = lambda k: statistics.median(s[k] for s in samples)  # noqa: E731
+    return {"connections": st.wrk_connections, "calls_per_s": med("calls_per_s"),
+            "p50_us": med("p50_us"), "p99_us": med("p99_us"),
+            "emu_cpu_us_per_req": med("emu_cpu_us_per_req"), "samples": samples}
