@@ -41,8 +41,8 @@ print("exiting", flush=True)
 
 @pytest.mark.parametrize("hang", [False, True], ids=["answered", "hanging"])
 def test_exit_with_everything_in_flight(emulator, hang):
-    # Before the exit hook, a log line or a completion arriving during finalization
-    # aborted the process ("FATAL: exception not rethrown") in most runs.
+    # Without the exit hook (usertoken/_shutdown.py), a log line or a completion arriving
+    # during finalization aborts the process ("FATAL: exception not rethrown") in most runs.
     if hang:
         emulator.fault(kind="hang", call="issue", count=10)
     script = SCRIPT.format(url=emulator.url, api_key=API_KEY)
