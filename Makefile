@@ -60,7 +60,7 @@ header:
 install: build
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/lib/cmake/usertoken
-	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libusertoken.so.1.0.0
+	install -m 0755 -s $(LIB) $(DESTDIR)$(PREFIX)/lib/libusertoken.so.1.0.0
 	ln -sf libusertoken.so.1.0.0 $(DESTDIR)$(PREFIX)/lib/libusertoken.so.1
 	ln -sf libusertoken.so.1 $(DESTDIR)$(PREFIX)/lib/libusertoken.so
 	install -m 0644 include/usertoken.h $(DESTDIR)$(PREFIX)/include/usertoken.h

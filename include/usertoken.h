@@ -98,12 +98,15 @@ typedef uint32_t ut_result;
  * would have written to its `json_out`: the result on `UT_OK`, an error document otherwise.
  * It is borrowed: valid only until the callback returns, never freed by the callee.
  * A callback may call any function of this library, blocking ones and `ut_client_free()`
- * included.
+ * included. It must return normally: leaving it by `longjmp`, `pthread_exit` or a C++
+ * exception is undefined behaviour (most likely an abort).
  */
 typedef void (*ut_callback)(void *user_data, ut_result result, const char *json);
 
 /**
  * Receives one log line: `level` 1 (error) to 5 (trace), `message` borrowed for the call.
+ * It may run on the thread of a blocking call, in the middle of that call, so it must return
+ * normally (no `longjmp`, `pthread_exit` or C++ exception) and should be quick.
  */
 typedef void (*ut_log_callback)(void *user_data, uint32_t level, const char *message);
 

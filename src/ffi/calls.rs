@@ -15,7 +15,8 @@ use zeroize::Zeroizing;
 /// would have written to its `json_out`: the result on `UT_OK`, an error document otherwise.
 /// It is borrowed: valid only until the callback returns, never freed by the callee.
 /// A callback may call any function of this library, blocking ones and `ut_client_free()`
-/// included.
+/// included. It must return normally: leaving it by `longjmp`, `pthread_exit` or a C++
+/// exception is undefined behaviour (most likely an abort).
 pub type ut_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, result: ut_result, json: *const c_char)>;
 
 unsafe fn target(version: *const c_char, site_id: *const c_char) -> Result<(String, String), Error> {

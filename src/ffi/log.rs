@@ -8,6 +8,8 @@ use crate::result::Code;
 use std::ffi::{c_char, c_void, CString};
 
 /// Receives one log line: `level` 1 (error) to 5 (trace), `message` borrowed for the call.
+/// It may run on the thread of a blocking call, in the middle of that call, so it must return
+/// normally (no `longjmp`, `pthread_exit` or C++ exception) and should be quick.
 pub type ut_log_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, level: u32, message: *const c_char)>;
 
 struct Sink {
