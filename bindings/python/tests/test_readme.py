@@ -1,4 +1,5 @@
-"""The README's quick start runs as written against the emulator."""
+"""The quick starts of this package's README and of the repository's README run as written
+against the emulator."""
 
 from __future__ import annotations
 
@@ -6,20 +7,20 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from support import API_KEY, BINDING
 
 
-def quick_start() -> str:
-    readme = (BINDING / "README.md").read_text()
-    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+def python_block(readme: Path, heading: str) -> str:
+    section = readme.read_text().split(heading, 1)[1].split("\n## ", 1)[0]
     (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)
     return code
 
 
-def test_the_quick_start_runs(emulator, tmp_path):
+def run(code: str, emulator, tmp_path) -> list[str]:
     script = tmp_path / "quickstart.py"
-    script.write_text(quick_start())
+    script.write_text(code)
     env = dict(os.environ, MINDBODY_BASE_URL=emulator.url, MINDBODY_API_KEY=API_KEY,
                PYTHONPATH=str(BINDING))
     result = subprocess.run([sys.executable, str(script)], env=env, cwd=tmp_path,
@@ -28,5 +29,16 @@ def test_the_quick_start_runs(emulator, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Site Owner - expires ")
     assert lines[1].startswith("renewed until ")
-    assert re.fullmatch(r"session token of \d+ characters", lines[2])
-    assert lines[3:] == ["async: issued and revoked a token for Jane", "denied: 401 DeniedAccess"]
+    return lines[2:]
+
+
+def test_the_quick_start_runs(emulator, tmp_path):
+    rest = run(python_block(BINDING / "README.md", "## Quick start"), emulator, tmp_path)
+    assert re.fullmatch(r"session token of \d+ characters", rest[0])
+    assert rest[1:] == ["async: issued and revoked a token for Jane", "denied: 401 DeniedAccess"]
+
+
+def test_the_repository_readme_quick_start_runs(emulator, tmp_path):
+    readme = BINDING.parent.parent / "README.md"
+    assert run(python_block(readme, "## Python quick start"), emulator, tmp_path) == [
+        "denied: 401 DeniedAccess"]
