@@ -66,6 +66,7 @@ namespace UserToken
                 throw UserTokenException.FromDocument(result, document);
             }
             handle = created;
+            LiveClients.Add(created);
         }
 
         /// <summary>A client configured by the library's configuration JSON as is (null for every default).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -97,6 +98,28 @@ namespace UserToken.Tests
             return JsonReader.Parse(Send("GET", "/_emulator/stats", null));
         }
 
+        /// <summary>The requests received so far, oldest first, each
+        /// {"method","path","headers":[[name,value],...],"body",...}.</summary>
+        public List<object> RequestList()
+        {
+            return (List<object>)JsonReader.Member(Requests(), "requests");
+        }
+
+        /// <summary>The value of a header (name in lower case) of a recorded request.</summary>
+        public static string Header(object request, string name)
+        {
+            foreach (object pair in (List<object>)JsonReader.Member(request, "headers"))
+            {
+                var nameAndValue = (List<object>)pair;
+                if ((string)nameAndValue[0] == name)
+                {
+                    return (string)nameAndValue[1];
+                }
+            }
+            return null;
+        }
+
+        /// <summary>How many issue, renew or revoke requests reached the emulator.</summary>
         public long Count(string call)
         {
             return JsonReader.Int64(Stats(), call).Value;
