@@ -1,5 +1,10 @@
 /* api_result_names: the result codes keep the values of the contract's table, each has its
- * static name, and an unknown value is "UT_UNKNOWN". */
+ * static name, and an unknown value is "UT_UNKNOWN".
+ *
+ * UT_PANIC is only checked here, by value and name: nothing a C caller does can make the
+ * library panic (that would take a bug in it), so no test can provoke one through the ABI.
+ * The Rust tests cover it through `ut_test_panic`, an export that only builds with the
+ * `test-panic` feature and so is absent from the library these tests link. */
 #include <stdint.h>
 #include <string.h>
 
