@@ -37,8 +37,8 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), Linux {platform.release()}"
 
 
-def meta(root: str) -> dict:
-    ut = ctypes.CDLL(os.path.join(root, "target/release/libusertoken.so"))
+def meta(root: str, out: str) -> dict:
+    ut = ctypes.CDLL(os.path.join(out, "lib/libusertoken.so"))
     ut.ut_version.restype = ctypes.c_char_p
     curl = ctypes.CDLL("libcurl.so.4")
     curl.curl_version.restype = ctypes.c_char_p
@@ -69,7 +69,7 @@ def main() -> int:
     emulator = Emulator(os.path.join(args.root, "target/release/ut-emulator"), st.emulator_threads)
     try:
         ctx = sections.Context(st, args.root, args.out_dir, emulator)
-        r = {"settings": vars(st), "meta": meta(args.root)}
+        r = {"settings": vars(st), "meta": meta(args.root, args.out_dir)}
         steps = [("emulator", sections.emulator_capacity), ("c_sync", sections.c_sync),
                  ("c_async", sections.c_async), ("python", sections.python),
                  ("startup", sections.startup), ("memory", sections.memory)]

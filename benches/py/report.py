@@ -28,9 +28,9 @@ def _c_rows(label: str, pair: dict) -> List[List[str]]:
                      _n(s["cpu_us_per_call"], 1), _n(s["user_us_per_call"], 1),
                      _n(s["sys_us_per_call"], 1), _n(s["csw_per_call"], 2),
                      _n(s["peak_rss_kib"] / 1024, 1), _n(s["emu_cpu_us_per_req"], 1),
-                     _n(s["busy_cores"], 2)])
+                     _n(s["busy_cores"], 2), _n(s["other_cores"], 2)])
     rows.append([f"{label} **ut / curl**", f"**{pair['rate_ratio']:.2f}×**", "", "",
-                 f"**{pair['cpu_ratio']:.2f}×**", "", "", "", "", "", ""])
+                 f"**{pair['cpu_ratio']:.2f}×**", "", "", "", "", "", "", ""])
     return rows
 
 
@@ -53,12 +53,17 @@ def render(r: dict) -> str:
           "Python, after a warm-up). Figures are medians over rounds; a ratio is the median of "
           "the per-round ratios, so both sides of each ratio ran under the same conditions.", ""]
 
+    other = sorted(x["other_cores"] for x in _all_runs(r))
+    if other:
+        L += [f"Other processes took a median of {other[len(other) // 2]:.2f} cores (at most "
+              f"{other[-1]:.2f}) of the {meta['cores']} during these runs: the *other load* columns "
+              "show it run by run.", ""]
     L += ["## Goals", ""]
     L += _table(["goal", "target", "measured", "result"],
                 [[g["goal"], g["target"], g["measured"], MET[g["met"]]] for g in evaluate(r)])
 
     head = ["client", "calls/s", "p50 µs", "p99 µs", "CPU µs/call", "user µs", "sys µs",
-            "ctx switches/call", "peak RSS MiB", "emulator CPU µs/req", "busy cores"]
+            "ctx switches/call", "peak RSS MiB", "emulator CPU µs/req", "busy cores", "other load"]
     L += ["## C: blocking calls", "",
           "`ut_issue` from N threads sharing one client, against libcurl with one reused easy "
           "handle per thread; both send the same headers and JSON body over keep-alive "
@@ -67,7 +72,8 @@ def render(r: dict) -> str:
           "user + system time of the whole client process (library threads included) over the "
           "window, per call (then split into user and system time), and *ctx switches* counts the "
           "process's voluntary and involuntary context switches per call. *busy cores* is client plus emulator CPU per call times calls/s: "
-          f"near {meta['cores']} the machine is saturated and calls/s follows CPU per call.", ""]
+          f"near {meta['cores']} the machine is saturated and calls/s follows CPU per call. *other "
+          "load* is the cores that other processes (and the hypervisor) took meanwhile.", ""]
     rows = []
     for n in (1, many):
         rows += _c_rows(f"{n}t", r["c_sync"][n])
@@ -95,13 +101,15 @@ def render(r: dict) -> str:
                 s = p["clients"][f"{c} {n}"]
                 rows.append([f"{n}t {dict(ut='usertoken', requests='requests.Session', mindbody='mindbody-api')[c]}",
                              _n(s["calls_per_s"]), _n(s["cpu_us_per_call"], 1),
-                             _n(s["peak_rss_kib"] / 1024, 1), _n(s["busy_cores"], 2)])
-        rows.append(["1t **usertoken / mindbody-api**", f"**{p['ut_vs_mindbody_1']:.2f}×**", "", "", ""])
-        rows.append(["1t **usertoken / requests**", f"**{p['ut_vs_requests_1']:.2f}×**", "", "", ""])
-        rows.append([f"{many}t **usertoken / mindbody-api**", f"**{p['ut_vs_mindbody_many']:.2f}×**", "", "", ""])
-        rows.append([f"{many}t **usertoken / requests**", f"**{p['ut_vs_requests_many']:.2f}×**", "", "", ""])
-        rows.append([f"**usertoken {many}t / 1t**", f"**{p['ut_many_vs_1']:.2f}×**", "", "", ""])
-        L += _table(["client", "calls/s", "CPU µs/call", "peak RSS MiB", "busy cores"], rows)
+                             _n(s["peak_rss_kib"] / 1024, 1), _n(s["busy_cores"], 2),
+                             _n(s["other_cores"], 2)])
+        for label, key in (("1t **usertoken / mindbody-api**", "ut_vs_mindbody_1"),
+                           ("1t **usertoken / requests**", "ut_vs_requests_1"),
+                           (f"{many}t **usertoken / mindbody-api**", "ut_vs_mindbody_many"),
+                           (f"{many}t **usertoken / requests**", "ut_vs_requests_many"),
+                           (f"**usertoken {many}t / 1t**", "ut_many_vs_1")):
+            rows.append([label, f"**{p[key]:.2f}×**", "", "", "", ""])
+        L += _table(["client", "calls/s", "CPU µs/call", "peak RSS MiB", "busy cores", "other load"], rows)
 
     s = r["startup"]
     L += ["## Start-up", "",
@@ -117,7 +125,7 @@ def render(r: dict) -> str:
           f"The blocking bench at {st['rss_threads']} threads for {st['rss_calls']:,} calls: RSS "
           f"from `/proc/self/statm` after the first {st['rss_warmup']:,} (warm-up) and at the end, "
           "and the process's peak RSS (`VmHWM` in `/proc/self/status`: Linux's `ru_maxrss` also "
-          "counts the image before `execve`, here the runner's). Growth up to {RSS_GROWTH_TOLERANCE_KIB} KiB counts "
+          f"counts the image before `execve`, here the runner's). Growth up to {RSS_GROWTH_TOLERANCE_KIB} KiB counts "
           f"as none: {growth_power(st)}. Medians over {st['rss_rounds']} round(s); worst growth "
           "shown too.", ""]
     L += _table(["client", "peak RSS MiB", "RSS at warm-up MiB", "RSS at end MiB", "growth KiB",
@@ -137,7 +145,7 @@ def render(r: dict) -> str:
         per_core = 1e6 / e["emu_cpu_us_per_req"]
         L += [f"`wrk -t2 -c{e['connections']}` POSTing the same issue request "
               "(`benches/wrk/issue.lua`) on the same machine, so wrk and the emulator share its "
-              f"{meta['cores']} cores as the clients above do. The fastest client run above reached "
+              f"{meta['cores']} cores as the clients above do. The fastest client above (median of its rounds) reached "
               f"{fastest:,.0f} calls/s ({100 * fastest / e['calls_per_s']:.0f}% of wrk's rate). The "
               f"emulator spends {e['emu_cpu_us_per_req']:.1f} µs of CPU per request here, so a core of "
               f"its own would serve about {per_core:,.0f} requests/s: where *busy cores* above nears "
@@ -149,6 +157,16 @@ def render(r: dict) -> str:
 
     L += ["![calls/s, CPU per call, start-up and memory](results.png)", ""]
     return "\n".join(L)
+
+
+def _all_runs(r: dict):
+    """Every sample that recorded the machine's other load."""
+    groups = [r["c_sync"][n] for n in r["c_sync"]] + [r["c_async"]]
+    for pair in groups:
+        for side in ("ut", "curl"):
+            yield from pair[side]["samples"]
+    for c in r["python"].get("clients", {}).values():
+        yield from c["samples"]
 
 
 def _all_c(r: dict):

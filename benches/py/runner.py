@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,22 +62,41 @@ class Case:
         return statistics.median(s[key] for s in self.samples)
 
 
+def machine_cpu_s() -> float:
+    """CPU time the whole machine has spent busy (steal included: it was not ours either)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = v
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_s() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_json(argv: List[str], env: Optional[Dict[str, str]], timeout: float,
              emulator: Optional[Emulator] = None) -> dict:
     """Runs one measurement; any failed request or exit status aborts the whole bench, since
     a number from a broken run would be meaningless."""
     cpu0 = emulator.cpu_s() if emulator else 0.0
     served0 = emulator.requests_served() if emulator else 0
+    t0, machine0, child0 = time.monotonic(), machine_cpu_s(), children_cpu_s()
     p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                        env={**os.environ, **(env or {})})
+    wall, machine, child = time.monotonic() - t0, machine_cpu_s() - machine0, children_cpu_s() - child0
     lines = [line for line in p.stdout.splitlines() if line.startswith("{")]
     if p.returncode != 0 or not lines:
         raise BenchError(f"{' '.join(argv)} exited with {p.returncode}\n{p.stderr[-2000:]}")
     result = json.loads(lines[-1])
+    emu = 0.0
     if emulator:
         served = emulator.requests_served() - served0
+        emu = emulator.cpu_s() - cpu0
         # The emulator's own CPU per request served during the whole run (warm-up included).
-        result["emu_cpu_us_per_req"] = (emulator.cpu_s() - cpu0) * 1e6 / served if served else 0.0
+        result["emu_cpu_us_per_req"] = emu * 1e6 / served if served else 0.0
+    # Cores used by everything else on the machine meanwhile: how noisy this run was.
+    result["other_cores"] = max(0.0, (machine - child - emu) / wall)
     return result
 
 

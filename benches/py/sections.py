@@ -15,7 +15,7 @@ from runner import BenchError, Case, Emulator, interleave, paired_ratio, run_jso
 from settings import Settings
 
 C_KEYS = ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call", "user_us_per_call", "sys_us_per_call",
-          "csw_per_call", "peak_rss_kib", "emu_cpu_us_per_req")
+          "csw_per_call", "peak_rss_kib", "emu_cpu_us_per_req", "other_cores")
 
 
 @dataclass
@@ -68,7 +68,7 @@ def c_async(ctx: Context) -> dict:
 
 def python(ctx: Context) -> dict:
     st = ctx.settings
-    env = {"USERTOKEN_LIBRARY": os.path.join(ctx.root, "target/release/libusertoken.so"),
+    env = {"USERTOKEN_LIBRARY": os.path.join(ctx.out, "lib/libusertoken.so"),   # the run's copy
            "PYTHONPATH": os.path.join(ctx.root, "bindings/python")}
     probe = subprocess.run([os.path.join(os.path.dirname(ctx.out), "bench-venv/bin/python"), "-c",
                             "import usertoken; usertoken.Client"], env={**os.environ, **env},
@@ -86,7 +86,7 @@ def python(ctx: Context) -> dict:
                 env)
     interleave(list(cases.values()), st.py_rounds,
                _c_run(ctx, st.warmup + st.py_seconds + 60), "Python")
-    keys = ("calls_per_s", "cpu_us_per_call", "peak_rss_kib", "emu_cpu_us_per_req")
+    keys = ("calls_per_s", "cpu_us_per_call", "peak_rss_kib", "emu_cpu_us_per_req", "other_cores")
     many = st.many_threads
     return {
         "clients": {f"{c} {n}": summarize(case, keys) for (c, n), case in cases.items()},

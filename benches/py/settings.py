@@ -44,7 +44,7 @@ def from_env() -> Settings:
         rounds=_env("BENCH_ROUNDS", q(5, 2), int),
         seconds=_env("BENCH_SECONDS", q(2.0, 0.5)),
         warmup=_env("BENCH_WARMUP", q(0.5, 0.2)),
-        py_rounds=_env("BENCH_PY_ROUNDS", q(3, 1), int),
+        py_rounds=_env("BENCH_PY_ROUNDS", q(5, 1), int),
         py_seconds=_env("BENCH_PY_SECONDS", q(2.0, 0.5)),
         inflight=_env("BENCH_INFLIGHT", 256, int),
         many_threads=_env("BENCH_THREADS", 8, int),
