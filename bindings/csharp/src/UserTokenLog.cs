@@ -23,6 +23,10 @@ namespace UserToken
         static UserTokenLog()
         {
             LibraryCheck.Verify();
+            // The library outlives this AppDomain (and, at exit, the runtime's ability to run
+            // managed code): it must not be left holding a callback into it.
+            AppDomain.CurrentDomain.ProcessExit += TurnOff;
+            AppDomain.CurrentDomain.DomainUnload += TurnOff;
         }
 
         /// <summary>The most detailed level delivered; <see cref="UserTokenLogLevel.Info"/> by default.</summary>
@@ -78,6 +82,15 @@ namespace UserToken
             if (result != (uint)UserTokenResult.Ok)
             {
                 throw UserTokenException.FromCode(result, "ut_set_log_callback rejected max_level " + (uint)maxLevel);
+            }
+        }
+
+        private static void TurnOff(object sender, EventArgs e)
+        {
+            lock (Gate)
+            {
+                handlers = null;
+                Native.ut_set_log_callback(null, IntPtr.Zero, 0);
             }
         }
 
