@@ -101,6 +101,32 @@ namespace UserToken.Tests
         }
 
         [Test]
+        public void FailedRefreshKeepsTheUnexpiredToken()
+        {
+            UserTokenOptions options = Options();
+            options.SessionRenewMarginS = 365L * 24 * 3600;
+            options.MaxRetries = 0;
+            UserTokenSession session = Own(NewClient(options).CreateSession(Emulator.Version, Emulator.SiteId,
+                Emulator.OwnerUsername, Emulator.OwnerPassword));
+            string before = session.GetToken();
+            Emulator.AddFault("{\"kind\":\"status\",\"call\":\"renew\",\"status\":503}");
+            Assert.AreEqual(before, session.GetToken());
+        }
+
+        [Test]
+        public void DeniedRenewalIssuesANewToken()
+        {
+            UserTokenOptions options = Options();
+            options.SessionRenewMarginS = 365L * 24 * 3600;
+            UserTokenSession session = Own(NewClient(options).CreateSession(Emulator.Version, Emulator.SiteId,
+                Emulator.OwnerUsername, Emulator.OwnerPassword));
+            Emulator.AddFault("{\"kind\":\"status\",\"call\":\"renew\",\"status\":401}");
+            Assert.IsNotNull(session.GetToken());
+            Assert.AreEqual(1L, Emulator.Count("renew"));
+            Assert.AreEqual(2L, Emulator.Count("issue"));
+        }
+
+        [Test]
         public void FailedFirstIssueIsReturned()
         {
             UserTokenException e = Throws(() => NewClient().CreateSession(Emulator.Version, Emulator.SiteId,
