@@ -1,0 +1,6 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    usertoken_fuzz::init();
+    usertoken_fuzz::targets::config(data);
+});

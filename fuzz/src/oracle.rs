@@ -1,0 +1,116 @@
+//! The contract's rules, written again from CONTRACT.md's tables rather than from the
+//! library's code, so that a check compares two independent readings.
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+
+pub fn version_ok(b: &[u8]) -> bool {
+    (1..=16).contains(&b.len()) && b.iter().all(|c| c.is_ascii_alphanumeric() || b".-_".contains(c))
+}
+
+pub fn site_id_ok(b: &[u8]) -> bool {
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    (1..=18).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit)
+}
+
+pub fn credential_ok(b: &[u8]) -> bool {
+    (1..=4096).contains(&b.len()) && std::str::from_utf8(b).is_ok()
+}
+
+pub fn authorization_ok(b: &[u8]) -> bool {
+    (1..=8192).contains(&b.len()) && b.iter().all(|c| (0x20..=0x7e).contains(c))
+}
+
+/// Whether `body` is JSON text by the grammar. Numbers such as `1e999` are grammatical
+/// though no `f64` holds them; `serde_json::Value` refuses them, `IgnoredAny` does not.
+pub fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<IgnoredAny>(body).is_ok()
+}
+
+/// What `ut_issue` must answer to a 2xx body: `Some(true)` accept, `Some(false)` UT_DECODE,
+/// `None` when the contract does not decide (an object with a repeated key, or with a
+/// number too large to read).
+pub fn issue_body_ok(body: &[u8]) -> Option<bool> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => {
+            if has_repeated_top_level_key(body) {
+                return None;
+            }
+            Some(map.get("AccessToken").is_some_and(Value::is_string))
+        }
+        Err(_) if is_json(body) && body.trim_ascii_start().starts_with(b"{") => None,
+        _ => Some(false),
+    }
+}
+
+/// What `ut_renew` / `ut_revoke` must answer to a 2xx body: `Some(text)` on UT_OK, `None` for
+/// UT_DECODE.
+pub fn token_call_result(body: &[u8]) -> Option<String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Some("{}".to_owned());
+    }
+    if !is_json(body) {
+        return None;
+    }
+    String::from_utf8(body.to_vec()).ok()
+}
+
+/// The result name a non-2xx status maps to.
+pub fn status_result(status: u16) -> &'static str {
+    match status {
+        401 | 403 => "UT_DENIED",
+        429 => "UT_RATE_LIMITED",
+        500..=599 => "UT_SERVER_ERROR",
+        _ => "UT_HTTP_ERROR",
+    }
+}
+
+/// The API's `Error.Code` of an error envelope whose fields are all well typed.
+pub fn envelope_code(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let error = value.get("Error")?.as_object()?;
+    if error.get("Message").is_some_and(|m| !m.is_string() && !m.is_null()) {
+        return None;
+    }
+    error.get("Code")?.as_str().map(str::to_owned)
+}
+
+/// Whether `host` (as `Url::host_str` spells it) is loopback: 127.0.0.0/8, ::1, localhost.
+pub fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+pub fn printable_ascii(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
+/// A JSON object whose top level names one key twice (serde_json's `Value` keeps the last).
+fn has_repeated_top_level_key(body: &[u8]) -> bool {
+    struct Keys(bool);
+    impl<'de> Deserialize<'de> for Keys {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                    let mut seen = std::collections::HashSet::new();
+                    let mut repeated = false;
+                    while let Some(key) = map.next_key::<String>()? {
+                        repeated |= !seen.insert(key);
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    Ok(Keys(repeated))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    serde_json::from_slice::<Keys>(body).is_ok_and(|k| k.0)
+}
