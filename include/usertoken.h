@@ -13,8 +13,9 @@
  *   NULL the call returns UT_NULL_ARGUMENT and does nothing else. Otherwise it is always set:
  *   on UT_OK to the function's result, on any other code to an error document
  *     {"result":"UT_DENIED","message":"...","http_status":401,"code":"DeniedAccess","attempts":1}
- *   with all five keys present (http_status and code null where they do not apply; code is
- *   the API's Error.Code; attempts counts every try, 0 when nothing was sent).
+ *   with all five keys present: http_status is the status of the last answer (a 2xx for
+ *   UT_DECODE), null when there was no full answer; code is the API's Error.Code, or null;
+ *   attempts counts every try, 0 when nothing was sent.
  *   The async functions and ut_cancel() have no `char **` output: their argument errors are
  *   the return value alone.
  * - NULL. Every pointer argument may be NULL: a required one gives UT_NULL_ARGUMENT, and the

@@ -58,17 +58,21 @@ pub async fn send(
                 log::emit(Level::Info, || {
                     format!("{call}: attempt {attempts}: HTTP {} in {elapsed} ms", answer.status.as_u16())
                 });
-                if answer.truncated {
-                    let error = Error::new(
+                let status = answer.status.as_u16();
+                let outcome = if answer.truncated {
+                    let limit = config.max_response_bytes;
+                    Err(Error::new(
                         Code::Decode,
-                        format!(
-                            "{call}: the response body is larger than max_response_bytes ({})",
-                            config.max_response_bytes
-                        ),
-                    );
-                    return Err(fail(call, error, attempts));
-                }
-                return accept(answer.body).map_err(|error| fail(call, error, attempts));
+                        format!("{call}: the response body is larger than max_response_bytes ({limit})"),
+                    ))
+                } else {
+                    accept(answer.body)
+                };
+                // The status applies: the server answered, with a body that is not as promised.
+                return outcome.map_err(|mut error| {
+                    error.http_status = Some(status);
+                    fail(call, error, attempts)
+                });
             }
             Ok(answer) => {
                 let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, SystemTime::now()));

@@ -252,6 +252,7 @@ fn bodies_that_are_not_what_was_promised() {
         f.fault(&json!({"kind": "status", "status": 200, "body": body, "call": "issue"}).to_string());
         let value = error_of(c.issue(USERNAME, PASSWORD), "UT_DECODE");
         assert_eq!(value["attempts"], 1, "{body:?}");
+        assert_eq!(value["http_status"], 200, "{body:?}");
     }
     let token = c.token();
     f.fault(r#"{"kind":"status","status":200,"body":"<html>","call":"renew"}"#);

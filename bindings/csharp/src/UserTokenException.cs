@@ -35,8 +35,8 @@ namespace UserToken
             get { return Utf8.Read(Native.ut_result_name((uint)Result)); }
         }
 
-        /// <summary>The HTTP status of the failing response; null when there was none (nothing
-        /// sent, no response, or a 2xx answer that could not be read: <see cref="UserTokenResult.Decode"/>).</summary>
+        /// <summary>The HTTP status of the failing response (a 2xx for <see cref="UserTokenResult.Decode"/>);
+        /// null when there was none (nothing sent, or no full response).</summary>
         public int? HttpStatus { get; private set; }
 
         /// <summary>The API's <c>Error.Code</c>, e.g. <c>"DeniedAccess"</c>; null when there was none.</summary>
