@@ -17,7 +17,9 @@ if [ -f "$dir/pid" ]; then
         kill "$old" 2>/dev/null || true
     fi
 fi
-rm -f "$dir/url" "$dir/pid" "$dir/out"
+rm -f "$dir/url" "$dir/pid"
+# Created here, so that it exists before the background shell gets to open it.
+: >"$dir/out"
 
 timeout 3600 "$emulator" --bind 127.0.0.1:0 </dev/null >"$dir/out" 2>"$dir/err" &
 pid=$!
