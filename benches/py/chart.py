@@ -27,6 +27,31 @@ def _bars(ax, groups, series, title, unit, goal=None, goal_label=None):
     ax.margins(y=0.15)
 
 
+def _cpu_bars(ax, groups, pairs):
+    """User time solid, system time hatched on top: the split shows where a gap comes from.
+    Each bar is the median total (as in results.md), split in the ratio of the median user and
+    system times (medians do not add up exactly)."""
+    width = 0.4
+    for i, (side, label, colour) in enumerate((("ut", "libusertoken", UT), ("curl", "libcurl", BASE))):
+        xs = [g + (i - 0.5) * width for g in range(len(groups))]
+        total = [p[side]["cpu_us_per_call"] for p in pairs]
+        share = [p[side]["user_us_per_call"] / ((p[side]["user_us_per_call"] + p[side]["sys_us_per_call"]) or 1)
+                 for p in pairs]
+        user = [t * f for t, f in zip(total, share)]
+        sys_ = [t - u for t, u in zip(total, user)]
+        ax.bar(xs, user, width, color=colour, label=f"{label} user")
+        bars = ax.bar(xs, sys_, width, bottom=user, color=colour, alpha=0.45, hatch="//",
+                      label=f"{label} system")
+        ax.bar_label(bars, labels=[_short(p[side]["cpu_us_per_call"]) for p in pairs],
+                     fontsize=7, padding=1)
+    ax.set_xticks(range(len(groups)), groups, fontsize=8)
+    ax.set_title("C: client CPU per call, user + system (lower is better)", fontsize=10)
+    ax.set_ylabel("µs", fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(fontsize=7, ncol=2, loc="upper left")
+    ax.margins(y=0.35)
+
+
 def _short(v: float) -> str:
     return f"{v / 1000:.1f}k" if v >= 10000 else (f"{v:.0f}" if v >= 100 else f"{v:.1f}")
 
@@ -46,9 +71,7 @@ def render(r: dict, path: str) -> None:
         ax.axhline(r["emulator"]["calls_per_s"], color=OTHER, linestyle=":", linewidth=1)
         ax.text(-0.4, r["emulator"]["calls_per_s"], " emulator under wrk", fontsize=7, va="bottom")
 
-    _bars(axes[0][1], groups, [("libusertoken", UT, [p["ut"]["cpu_us_per_call"] for p in pairs]),
-                               ("libcurl", BASE, [p["curl"]["cpu_us_per_call"] for p in pairs])],
-          "C: client CPU per call (lower is better)", "µs")
+    _cpu_bars(axes[0][1], groups, pairs)
 
     p = r["python"]
     ax = axes[0][2]

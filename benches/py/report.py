@@ -83,7 +83,9 @@ def render(r: dict) -> str:
     L += ["## C: async", "",
           f"`ut_issue_async` with {k} requests in flight (each callback submits the next), "
           f"against one libcurl multi handle with {k} transfers in flight (each finished transfer "
-          "is checked and re-added). Latency is submit to completion.", ""]
+          "is checked and re-added). Latency is submit to completion. Each runs as it would by "
+          "default: the library on its runtime's worker threads (`worker_threads`, default 2), "
+          "the multi handle on the one thread that drives it.", ""]
     L += _table(head, _c_rows(f"{k} in flight", r["c_async"]))
 
     p = r["python"]
