@@ -47,8 +47,10 @@ static int by_value(const void *a, const void *b) {
 }
 
 int main(void) {
+    /* A private emulator: a thousand requests would swell the shared one's record, which the
+     * tests that read it would then have to wade through. */
     emulator emu;
-    emulator_shared(&emu);
+    emulator_private(&emu);
     main_thread = pthread_self();
     ut_client *client = client_for(&emu, NULL);
     static uint64_t ids[REQUESTS];
@@ -73,8 +75,6 @@ int main(void) {
     for (int i = 1; i < REQUESTS; i++) {
         CHECK_MSG(ids[i] != ids[i - 1], "request id %llu given twice", (unsigned long long)ids[i]);
     }
-    request_list mine = emu_requests(&emu, test_tag());
-    CHECK_MSG(mine.count == REQUESTS, "the emulator saw %zu requests", mine.count);
-    request_list_free(&mine);
+    CHECK_MSG(emu_stat(&emu, "issue") == REQUESTS, "the emulator saw %lld requests", emu_stat(&emu, "issue"));
     return 0;
 }
