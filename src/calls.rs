@@ -40,8 +40,25 @@ struct IssueBody<'a> {
 pub struct TokenFields<'a> {
     #[serde(rename = "AccessToken", borrow)]
     pub access_token: Cow<'a, str>,
-    #[serde(rename = "Expires", borrow, default)]
+    /// Read only when it is a string: the contract asks of an issue answer nothing but a
+    /// string `AccessToken`, so an `Expires` of another type must not make it `UT_DECODE`.
+    #[serde(rename = "Expires", borrow, default, deserialize_with = "text_or_nothing")]
     pub expires: Option<Cow<'a, str>>,
+}
+
+/// Any JSON value; a string is kept, anything else is skipped.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrOther<'a> {
+    Text(#[serde(borrow)] Cow<'a, str>),
+    Other(serde::de::IgnoredAny),
+}
+
+fn text_or_nothing<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    Ok(match TextOrOther::deserialize(deserializer)? {
+        TextOrOther::Text(text) => Some(text),
+        TextOrOther::Other(_) => None,
+    })
 }
 
 impl TokenFields<'_> {
@@ -167,5 +184,10 @@ mod tests {
         assert_eq!(fields.access_token, "a\"b\u{e9}");
         assert_eq!(fields.expires.as_deref(), Some("2026-01-01T00:00:00Z"));
         assert!(TokenFields::parse(br#"{"Expires":"x"}"#).is_none());
+        for other in ["42", "null", "{}", "[1]", "true"] {
+            let body = format!(r#"{{"AccessToken":"a","Expires":{other}}}"#);
+            let fields = TokenFields::parse(body.as_bytes()).expect("AccessToken is enough");
+            assert_eq!(fields.expires, None, "{other}");
+        }
     }
 }
