@@ -88,4 +88,9 @@ mv "$prefix" "$work/moved"
 "$cmake" --build "$work/consumer-moved" >"$work/moved-build.log" 2>&1 || { cat "$work/moved-build.log" >&2; fail "the build against the moved tree failed"; }
 lib="$work/moved/lib"
 run_demo "$work/consumer-moved/demo"
+echo "== DESTDIR staging, as packagers use it"
+make -C "$root" install PREFIX=/usr DESTDIR="$work/stage" >"$work/stage.log" 2>&1 || { cat "$work/stage.log" >&2; fail "make install DESTDIR=... failed"; }
+[ -f "$work/stage/usr/lib/libusertoken.so.1.0.0" ] && [ -f "$work/stage/usr/include/usertoken.h" ] ||
+    fail "DESTDIR install is not under $work/stage/usr"
+grep -qx 'prefix=/usr' "$work/stage/usr/lib/pkgconfig/usertoken.pc" || fail "the staged usertoken.pc does not say prefix=/usr"
 echo "build_install: all good"
