@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

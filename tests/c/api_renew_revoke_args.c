@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 typedef ut_result (*token_call)(const ut_client *, const char *, const char *, const char *, char **);

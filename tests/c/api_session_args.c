@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 #define UNTOUCHED_SESSION ((ut_session *)(void *)0x5a5a)

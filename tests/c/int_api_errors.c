@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void check_refusal(ut_result result, char *out, ut_result expected, long long status, const char *code,

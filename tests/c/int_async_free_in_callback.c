@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static ut_client *client;

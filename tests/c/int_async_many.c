@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 #define REQUESTS 1000

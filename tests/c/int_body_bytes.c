@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static char *from_hex(const char *hex, size_t *length) {

@@ -2,6 +2,7 @@
  * returns its body exactly as received, and needs an object with a string AccessToken; renew
  * and revoke return any JSON body as received, and {} for an empty one or a 204. */
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 typedef ut_result (*token_call)(const ut_client *, const char *, const char *, const char *, char **);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void check_status_code(json *doc, long long status, const char *code) {

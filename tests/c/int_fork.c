@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

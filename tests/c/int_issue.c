@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void issue_and_check(const emulator *emu, const ut_client *client, const char *username,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 #define MAX_LINES 4096

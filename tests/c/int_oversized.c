@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void oversized(const emulator *emu, const char *call, long long bytes) {

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void http_date(char *out, size_t size, long long offset_s) {

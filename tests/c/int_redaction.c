@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void check_clean(const char *out, const char *token) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static long long expires_of(const char *json_text) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 int main(void) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 int main(void) {

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static char *token_of(ut_session *session) {

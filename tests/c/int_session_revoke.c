@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void check_calls(const emulator *emu, const char *expected) {

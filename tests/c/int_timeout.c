@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 /* Generous: the bound is timeout_ms per attempt; this only catches a call that hangs. */

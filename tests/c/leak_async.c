@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

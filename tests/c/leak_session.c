@@ -1,6 +1,7 @@
 /* leak_session: sessions that refresh, revoke, fail to start, outlive their client, and a
  * log callback replaced and removed, leave nothing behind (run under valgrind). */
 #include "check.h"
+#include "clients.h"
 #include "emulator.h"
 
 static void on_log(void *user_data, uint32_t level, const char *message) {

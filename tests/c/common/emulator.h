@@ -1,5 +1,5 @@
 /*
- * emulator.h: the ut-emulator the integration tests talk to, and clients pointed at it.
+ * emulator.h: the ut-emulator the integration tests talk to (clients for it: clients.h).
  *
  * The suite's shared emulator is started once by the CTest fixture, which writes its URL to
  * the file named by env UT_TEST_EMULATOR_URL_FILE. Tests run in parallel against it, so a
@@ -77,20 +77,5 @@ const char *req_call(const json *request);
 long long rfc3339_seconds(const char *text);
 /* The emulator's clock, in seconds since the epoch. */
 long long emu_now(const emulator *emu);
-
-/* A client for `emu`: base_url, api_key and user_agent test_tag() (unless `extra` sets one),
- * plus `extra`, a list of JSON members such as "\"max_retries\":0" (or NULL). */
-ut_client *client_for(const emulator *emu, const char *extra);
-/* The config text client_for() would use. */
-char *config_for(const emulator *emu, const char *extra);
-/* Issues a token for the default owner and returns its AccessToken (malloc'd). */
-char *issue_token(const ut_client *client);
-/* ut_issue() for the default owner, which must fail with `expected` after `attempts` tries
- * (in the document, and as counted by a private emulator when `emu` is one). Returns the
- * parsed error document. */
-json *issue_failing(const emulator *emu, const ut_client *client, ut_result expected, long long attempts);
-/* ut_issue() for the default owner, which must succeed after `tries` requests reached the
- * private emulator `emu` (the ones before failed and were retried). */
-void issue_succeeds(const emulator *emu, const ut_client *client, long long tries);
 
 #endif
