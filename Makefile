@@ -77,3 +77,38 @@ clean:
 .PHONY: bench
 bench: build
 	$(MAKE) -C benches run
+
+# Soak (not part of `make test`): 64 threads mixing every call against ut-emulator with
+# random faults; SOAK_SECONDS (default 120), SOAK_THREADS, SOAK_RSS_GROWTH_MIB. See
+# RELIABILITY.md.
+.PHONY: soak
+soak: build
+	$(CARGO) build --release --example soak
+	$(RELEASE)/examples/soak
+
+# Fuzzing (not part of `make test`, whose tests/properties.rs replays the same checks on the
+# seed corpus): builds the targets in fuzz/ with libFuzzer's coverage instrumentation on the
+# stable toolchain (no sanitizer, so no nightly) and runs each for FUZZ_SECONDS (default
+# 120). New inputs go to fuzz/target/corpus, crashes to fuzz/artifacts; the checked-in seeds
+# in fuzz/corpus are only read.
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?= config arguments response dates
+FUZZ_HOST    := $(shell rustc -vV | sed -n 's/^host: //p')
+FUZZ_FLAGS   := --cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+	-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+	-Cllvm-args=-sanitizer-coverage-trace-compares -Cllvm-args=-sanitizer-coverage-stack-depth \
+	-Cdebug-assertions -Coverflow-checks -Ccodegen-units=1
+.PHONY: fuzz
+fuzz:
+	cd fuzz && RUSTFLAGS="$(FUZZ_FLAGS)" $(CARGO) build --release --target $(FUZZ_HOST) --bins
+	@mkdir -p fuzz/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/target/corpus/$$t; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		fuzz/target/$(FUZZ_HOST)/release/$$t fuzz/target/corpus/$$t fuzz/corpus/$$t \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=20 -print_final_stats=1 \
+			-artifact_prefix=fuzz/artifacts/$$t- 2>&1 | tee fuzz/target/$$t.log | grep -E '^#[0-9]+\s+(pulse|DONE)|^stat::|panicked|ERROR: libFuzzer' \
+			|| true; \
+		grep -q '^stat::number_of_executed_units' fuzz/target/$$t.log || { echo "fuzz $$t: FAILED (see fuzz/target/$$t.log)"; exit 1; }; \
+		if grep -qE 'panicked|ERROR: libFuzzer|Test unit written' fuzz/target/$$t.log; then echo "fuzz $$t: FAILED (see fuzz/target/$$t.log)"; exit 1; fi; \
+	done

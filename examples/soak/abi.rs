@@ -80,7 +80,16 @@ impl Client {
         let mut id = 0;
         let code = unsafe {
             match which {
-                0 => ut_issue_async(self.0, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), Some(deliver), user_data, &mut id),
+                0 => ut_issue_async(
+                    self.0,
+                    v.as_ptr(),
+                    s.as_ptr(),
+                    u.as_ptr(),
+                    p.as_ptr(),
+                    Some(deliver),
+                    user_data,
+                    &mut id,
+                ),
                 1 => ut_renew_async(self.0, v.as_ptr(), s.as_ptr(), a.as_ptr(), Some(deliver), user_data, &mut id),
                 _ => ut_revoke_async(self.0, v.as_ptr(), s.as_ptr(), a.as_ptr(), Some(deliver), user_data, &mut id),
             }

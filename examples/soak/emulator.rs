@@ -47,7 +47,10 @@ impl Drop for Emulator {
 pub fn control(addr: SocketAddr, method: &str, path: &str, body: &str) -> String {
     let Ok(mut stream) = TcpStream::connect(addr) else { return String::new() };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n", body.len());
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
     if stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).is_err() {
         return String::new();
     }
@@ -76,7 +79,7 @@ fn random_fault() -> String {
     format!(r#"{{{kind},"call":"{call}","count":{count}}}"#)
 }
 
-/// Queues faults in batches of eight until `stop`, pausing while more than 64 are pending
+/// Queues faults in batches of eight until `stop`, pausing while more than 16 are pending
 /// so that they keep mixing with normal answers; counts the faults queued.
 pub fn inject(addr: SocketAddr, stop: Arc<AtomicBool>, queued: Arc<AtomicU64>) {
     while !stop.load(Ordering::SeqCst) {
@@ -86,7 +89,7 @@ pub fn inject(addr: SocketAddr, stop: Arc<AtomicBool>, queued: Arc<AtomicU64>) {
         if pending.is_some() {
             queued.fetch_add(batch.len() as u64, Ordering::Relaxed);
         }
-        let pause = if pending.unwrap_or(0) > 64 { 50 } else { 5 };
+        let pause = if pending.unwrap_or(0) > 16 { 50 } else { 5 };
         std::thread::sleep(Duration::from_millis(pause));
     }
 }

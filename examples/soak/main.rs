@@ -240,7 +240,11 @@ fn main() {
     drop(shared.clients);
 
     let calls = shared.calls.load(Ordering::Relaxed);
-    println!("\ncalls: {calls} in {elapsed:.0} s ({:.0} calls/s); faults queued: {}", calls as f64 / elapsed, faults_queued.load(Ordering::Relaxed));
+    println!(
+        "\ncalls: {calls} in {elapsed:.0} s ({:.0} calls/s); faults queued: {}",
+        calls as f64 / elapsed,
+        faults_queued.load(Ordering::Relaxed)
+    );
     println!("\nresults:");
     for (what, count) in shared.histogram.lock().unwrap().iter() {
         println!("  {what:<36} {count}");

@@ -1,6 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    usertoken_fuzz::init();
-    usertoken_fuzz::targets::arguments(data);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| usertoken_fuzz::targets::arguments(data));

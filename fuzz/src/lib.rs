@@ -12,12 +12,3 @@ pub mod stub;
 #[path = "targets.rs"]
 pub mod targets;
 
-/// Reads `UT_FUZZ_TOLERATE_KNOWN=1`: a long run may go on past defects already reported.
-pub fn init() {
-    use std::sync::atomic::Ordering;
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let tolerate = std::env::var_os("UT_FUZZ_TOLERATE_KNOWN").is_some_and(|v| v == "1");
-        targets::TOLERATE_KNOWN.store(tolerate, Ordering::Relaxed);
-    });
-}

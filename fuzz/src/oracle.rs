@@ -1,7 +1,7 @@
 //! The contract's rules, written again from CONTRACT.md's tables rather than from the
 //! library's code, so that a check compares two independent readings.
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 pub fn version_ok(b: &[u8]) -> bool {
@@ -33,7 +33,7 @@ pub fn is_json(body: &[u8]) -> bool {
 pub fn issue_body_ok(body: &[u8]) -> Option<bool> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => {
-            if has_repeated_top_level_key(body) {
+            if has_repeated_key(body) {
                 return None;
             }
             Some(map.get("AccessToken").is_some_and(Value::is_string))
@@ -65,9 +65,12 @@ pub fn status_result(status: u16) -> &'static str {
     }
 }
 
-/// The API's `Error.Code` of an error envelope whose fields are all well typed.
+/// The API's `Error.Code` of an error envelope whose fields are all well typed and named once.
 pub fn envelope_code(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
+    if has_repeated_key(body) {
+        return None;
+    }
     let error = value.get("Error")?.as_object()?;
     if error.get("Message").is_some_and(|m| !m.is_string() && !m.is_null()) {
         return None;
@@ -88,29 +91,55 @@ pub fn printable_ascii(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| (0x20..=0x7e).contains(&b))
 }
 
-/// A JSON object whose top level names one key twice (serde_json's `Value` keeps the last).
-fn has_repeated_top_level_key(body: &[u8]) -> bool {
-    struct Keys(bool);
-    impl<'de> Deserialize<'de> for Keys {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Keys;
-                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                    f.write_str("an object")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
-                    let mut seen = std::collections::HashSet::new();
-                    let mut repeated = false;
-                    while let Some(key) = map.next_key::<String>()? {
-                        repeated |= !seen.insert(key);
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                    Ok(Keys(repeated))
-                }
-            }
-            d.deserialize_map(V)
+/// Whether any object in `body` names one key twice (serde_json's `Value` keeps the last
+/// one, a struct refuses the whole text: the contract does not say which is right).
+fn has_repeated_key(body: &[u8]) -> bool {
+    struct Repeated(bool);
+    impl<'de> Deserialize<'de> for Repeated {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Repeated, D::Error> {
+            d.deserialize_any(Walk)
         }
     }
-    serde_json::from_slice::<Keys>(body).is_ok_and(|k| k.0)
+    struct Walk;
+    impl<'de> Visitor<'de> for Walk {
+        type Value = Repeated;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Repeated, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            let mut repeated = false;
+            while let Some(key) = map.next_key::<String>()? {
+                repeated |= !seen.insert(key);
+                repeated |= map.next_value::<Repeated>()?.0;
+            }
+            Ok(Repeated(repeated))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Repeated, A::Error> {
+            let mut repeated = false;
+            while let Some(item) = seq.next_element::<Repeated>()? {
+                repeated |= item.0;
+            }
+            Ok(Repeated(repeated))
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Repeated, E> {
+            Ok(Repeated(false))
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Repeated, E> {
+            Ok(Repeated(false))
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Repeated, E> {
+            Ok(Repeated(false))
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Repeated, E> {
+            Ok(Repeated(false))
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Repeated, E> {
+            Ok(Repeated(false))
+        }
+        fn visit_unit<E>(self) -> Result<Repeated, E> {
+            Ok(Repeated(false))
+        }
+    }
+    serde_json::from_slice::<Repeated>(body).is_ok_and(|r| r.0)
 }
