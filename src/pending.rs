@@ -91,13 +91,16 @@ pub fn after_fork_in_parent() {
     HELD_ACROSS_FORK.with(|held| drop(held.borrow_mut().take()));
 }
 
+/// The parent's requests, as inherited by a forked child: never completed there, and never
+/// dropped either (their completions belong to the parent's memory and callbacks), only kept.
+static INHERITED: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
 /// The parent's requests are not the child's: their callbacks must never run here.
 pub fn after_fork_in_child() {
     HELD_ACROSS_FORK.with(|held| {
         if let Some(mut table) = held.borrow_mut().take() {
-            for (_, entry) in table.drain() {
-                std::mem::forget(entry);
-            }
+            let mut inherited = INHERITED.lock().unwrap_or_else(|p| p.into_inner());
+            inherited.extend(table.drain().map(|(_, entry)| entry));
         }
     });
 }

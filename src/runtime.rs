@@ -18,7 +18,7 @@ use futures_util::FutureExt;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::Once;
 use std::time::Duration;
 use tokio::runtime::{Handle, Runtime, RuntimeFlavor};
@@ -108,14 +108,40 @@ impl Engine {
 
 impl Drop for Engine {
     fn drop(&mut self) {
+        // SAFETY: each field is taken once, here, and never used again.
+        let (runtime, http) = unsafe { (ManuallyDrop::take(&mut self.runtime), ManuallyDrop::take(&mut self.http)) };
         if self.generation == FORK_GENERATION.load(Ordering::SeqCst) {
             // Never waits for the workers, so a free never hangs, even from inside a callback.
-            unsafe {
-                ManuallyDrop::take(&mut self.runtime).shutdown_background();
-                ManuallyDrop::drop(&mut self.http);
-            }
+            runtime.shutdown_background();
+            drop(http);
+        } else {
+            abandon(Abandoned { _runtime: runtime, _http: http, next: std::ptr::null_mut() });
         }
-        // Else: inherited from the parent through fork(); abandoned on purpose.
+    }
+}
+
+/// An engine inherited through fork(): its threads do not exist here and its locks may be
+/// held forever, so it can never be dropped. It is kept, not leaked: a process-wide list
+/// holds it, so memory checkers see it as reachable.
+struct Abandoned {
+    _runtime: Runtime,
+    _http: reqwest::Client,
+    next: *mut Abandoned,
+}
+
+static ABANDONED: AtomicPtr<Abandoned> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Pushes onto a lock-free list: a lock could itself have been inherited locked.
+fn abandon(engine: Abandoned) {
+    let node = Box::into_raw(Box::new(engine));
+    let mut head = ABANDONED.load(Ordering::Acquire);
+    loop {
+        // SAFETY: `node` is ours until the exchange below publishes it.
+        unsafe { (*node).next = head };
+        match ABANDONED.compare_exchange_weak(head, node, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => return,
+            Err(current) => head = current,
+        }
     }
 }
 
