@@ -41,7 +41,7 @@ test-rust:
 test-c: build
 	cmake -S tests/c -B $(BUILD)/ctest -DUSERTOKEN_ROOT=$(CURDIR)
 	cmake --build $(BUILD)/ctest -j2
-	ctest --test-dir $(BUILD)/ctest --output-on-failure
+	ctest --test-dir $(BUILD)/ctest --output-on-failure -j2
 
 $(VENV)/bin/pytest:
 	$(PYTHON) -m venv $(VENV)
