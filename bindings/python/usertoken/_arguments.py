@@ -12,6 +12,9 @@ Text = Union[str, bytes]
 
 
 def c_string(value: Optional[Union[Text, int]], name: str) -> Optional[bytes]:
+    if type(value) is str and "\0" not in value:
+        # The common case, first and short: it is on every call's path.
+        return value.encode("utf-8", "surrogatepass")
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):

@@ -26,19 +26,23 @@ class Handle:
     def closed(self) -> bool:
         return self._closed
 
-    @contextmanager
-    def borrow(self) -> Iterator[int]:
+    def acquire(self) -> int:
+        """Borrows the pointer; every acquire must be paired with a :meth:`release`."""
         with self._lock:
             if self._closed:
                 raise ValueError(f"the {self._kind} is closed")
             self._borrows += 1
-            pointer = self._pointer
-        try:
-            yield pointer  # type: ignore[misc]
-        finally:
-            self._release()
+            return self._pointer  # type: ignore[return-value]
 
-    def _release(self) -> None:
+    @contextmanager
+    def borrow(self) -> Iterator[int]:
+        pointer = self.acquire()
+        try:
+            yield pointer
+        finally:
+            self.release()
+
+    def release(self) -> None:
         with self._lock:
             self._borrows -= 1
             pointer = self._take_if_unused()

@@ -124,12 +124,15 @@ class Client:
         return AsyncCalls(self._handle)
 
     def _call(self, function: Any, args: Tuple[Optional[bytes], ...]) -> Optional[str]:
+        # acquire/release rather than `with borrow()`: this is every call's hot path, and a
+        # generator-based context manager costs more than the rest of the Python side.
         out = c_void_p()
-        with self._handle.borrow() as client:
-            try:
-                result = function(client, *args, byref(out))
-            finally:
-                text = take_string(out)
+        client = self._handle.acquire()
+        try:
+            result = function(client, *args, byref(out))
+        finally:
+            self._handle.release()
+            text = take_string(out)
         check(result, text)
         return text
 

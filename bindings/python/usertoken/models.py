@@ -22,6 +22,13 @@ def parse_expires(value: Any) -> Optional[datetime]:
     """
     if not isinstance(value, str):
         return None
+    if len(value) == 20 and value[19] == "Z":
+        # The API's own form, "2026-01-02T03:04:05Z": the C parser is much faster than the
+        # general one below, and this is on every call's path.
+        try:
+            return datetime.fromisoformat(value[:19]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
     match = _DATE_TIME.match(value.strip())
     if not match:
         return None
