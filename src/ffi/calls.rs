@@ -51,6 +51,18 @@ unsafe fn token_request(
     Ok(Request { version, site_id, operation })
 }
 
+/// The body of every blocking call: check the client, build the request, run it.
+unsafe fn blocking(
+    client: *const ut_client,
+    request: impl FnOnce() -> Result<Request, Error>,
+    json_out: *mut *mut c_char,
+) -> ut_result {
+    with_output(json_out, || {
+        let client = handle(client, "client")?;
+        client.inner.call(request()?).map(Some)
+    })
+}
+
 /// Issues a staff user token: `POST {base_url}/public/v{version}/usertoken/issue` with
 /// `{"Username": username, "Password": password}`, retried as the configuration says.
 ///
@@ -77,11 +89,7 @@ pub unsafe extern "C" fn ut_issue(
     password: *const c_char,
     json_out: *mut *mut c_char,
 ) -> ut_result {
-    with_output(json_out, || {
-        let client = handle(client, "client")?;
-        let request = issue_request(version, site_id, username, password)?;
-        client.inner.call(request).map(Some)
-    })
+    blocking(client, || issue_request(version, site_id, username, password), json_out)
 }
 
 /// Renews a token: `POST .../usertoken/renew` with `Authorization: authorization`, sent
@@ -102,11 +110,7 @@ pub unsafe extern "C" fn ut_renew(
     authorization: *const c_char,
     json_out: *mut *mut c_char,
 ) -> ut_result {
-    with_output(json_out, || {
-        let client = handle(client, "client")?;
-        let request = token_request(version, site_id, authorization, true)?;
-        client.inner.call(request).map(Some)
-    })
+    blocking(client, || token_request(version, site_id, authorization, true), json_out)
 }
 
 /// Revokes a token: `DELETE .../usertoken/revoke` with `Authorization: authorization`.
@@ -122,11 +126,7 @@ pub unsafe extern "C" fn ut_revoke(
     authorization: *const c_char,
     json_out: *mut *mut c_char,
 ) -> ut_result {
-    with_output(json_out, || {
-        let client = handle(client, "client")?;
-        let request = token_request(version, site_id, authorization, false)?;
-        client.inner.call(request).map(Some)
-    })
+    blocking(client, || token_request(version, site_id, authorization, false), json_out)
 }
 
 /// The caller's callback and its context, carried to whichever thread completes the request.
