@@ -343,7 +343,8 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
 #[test]
 fn fuzz_checks_hold_on_the_seed_corpus_and_generated_inputs() {
     use fuzz_checks::targets;
-    let checks: [(&str, fn(&[u8])); 4] = [
+    type Check = fn(&[u8]);
+    let checks: [(&str, Check); 4] = [
         ("config", targets::config),
         ("arguments", targets::arguments),
         ("response", targets::response),

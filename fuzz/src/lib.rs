@@ -11,4 +11,3 @@ pub mod oracle;
 pub mod stub;
 #[path = "targets.rs"]
 pub mod targets;
-

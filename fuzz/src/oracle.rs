@@ -38,7 +38,7 @@ pub fn issue_body_ok(body: &[u8]) -> Option<bool> {
             }
             Some(map.get("AccessToken").is_some_and(Value::is_string))
         }
-        Err(_) if is_json(body) && body.trim_ascii_start().starts_with(b"{") => None,
+        Err(_) if is_json(body) && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') => None,
         _ => Some(false),
     }
 }
