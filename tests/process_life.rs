@@ -56,7 +56,16 @@ fn issue_async_and_wait(client: &Client) -> Option<ut_result> {
     let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(PASSWORD));
     let user_data = Box::into_raw(Box::new(tx)) as *mut c_void;
     let code = unsafe {
-        ut_issue_async(client.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), Some(send_result), user_data, ptr::null_mut())
+        ut_issue_async(
+            client.raw,
+            v.as_ptr(),
+            s.as_ptr(),
+            u.as_ptr(),
+            p.as_ptr(),
+            Some(send_result),
+            user_data,
+            ptr::null_mut(),
+        )
     };
     if code != UT_OK {
         // Refused: the callback will never run, so the sender is still ours.
