@@ -20,26 +20,26 @@ pub(crate) struct Tls {
     pub(crate) acceptor: TlsAcceptor,
 }
 
-fn invalid(e: impl std::fmt::Display) -> io::Error {
+fn failed(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("cannot make the TLS certificate: {e}"))
 }
 
 impl Tls {
     /// A fresh authority and server key every time: nothing secret is ever stored or reused.
     pub(crate) fn generate() -> io::Result<Tls> {
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(invalid)?;
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(failed)?;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ca_params.distinguished_name.push(DnType::CommonName, "ut-emulator test authority");
         ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let ca_key = KeyPair::generate().map_err(invalid)?;
-        let ca_cert = ca_params.self_signed(&ca_key).map_err(invalid)?;
+        let ca_key = KeyPair::generate().map_err(failed)?;
+        let ca_cert = ca_params.self_signed(&ca_key).map_err(failed)?;
         let ca = Issuer::new(ca_params, ca_key);
 
         let names: Vec<String> = SERVER_NAMES.iter().map(|n| n.to_string()).collect();
-        let mut server_params = CertificateParams::new(names).map_err(invalid)?;
+        let mut server_params = CertificateParams::new(names).map_err(failed)?;
         server_params.distinguished_name.push(DnType::CommonName, "localhost");
-        let server_key = KeyPair::generate().map_err(invalid)?;
-        let server_cert = server_params.signed_by(&server_key, &ca).map_err(invalid)?;
+        let server_key = KeyPair::generate().map_err(failed)?;
+        let server_cert = server_params.signed_by(&server_key, &ca).map_err(failed)?;
 
         // The chain carries the authority too, as real servers send their intermediates.
         let chain: Vec<CertificateDer<'static>> = vec![server_cert.der().clone(), ca_cert.der().clone()];
@@ -48,10 +48,10 @@ impl Tls {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(invalid)?
+            .map_err(failed)?
             .with_no_client_auth()
             .with_single_cert(chain, key)
-            .map_err(invalid)?;
+            .map_err(failed)?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Tls { ca_pem: ca_cert.pem(), acceptor: TlsAcceptor::from(Arc::new(config)) })
     }

@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::Duration;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -28,20 +29,29 @@ fn client_config(ca_pem: &str) -> Arc<ClientConfig> {
 }
 
 /// One request over TLS, verified against `ca_pem` for `name`; the raw response, or the
-/// handshake's error.
-fn https_get(addr: SocketAddr, name: &str, ca_pem: &str, path: &str) -> Result<String, String> {
+/// handshake's (or the connection's) error.
+fn https(addr: SocketAddr, name: &str, ca_pem: &str, method: &str, path: &str, body: &str) -> Result<String, String> {
     let server = ServerName::try_from(name.to_owned()).unwrap();
     let connection = ClientConnection::new(client_config(ca_pem), server).unwrap();
-    let mut tls = StreamOwned::new(connection, TcpStream::connect(addr).unwrap());
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n");
+    let tcp = TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    let mut tls = StreamOwned::new(connection, tcp);
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {name}\r\nAPI-Key: test-api-key\r\nSiteId: -99\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
     tls.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
     let mut response = String::new();
     match tls.read_to_string(&mut response) {
         Ok(_) => Ok(response),
         // A server that closes without close_notify still sent the whole response.
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => Ok(response),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(format!("{:?}: {e}", e.kind())),
     }
+}
+
+fn https_get(addr: SocketAddr, name: &str, ca_pem: &str, path: &str) -> Result<String, String> {
+    https(addr, name, ca_pem, "GET", path, "")
 }
 
 #[test]
@@ -109,4 +119,23 @@ fn cert_out_without_tls_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--cert-out needs --tls"));
     let output = Command::new(BINARY).args(["--tls=yes"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn faults_act_on_https_connections_too() {
+    let emulator = Emulator::start_tls("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    let (addr, ca) = (emulator.addr(), emulator.ca_pem().unwrap().to_owned());
+    let faults = r#"{"faults":[{"kind":"drop"},{"kind":"status","status":503},{"kind":"hang"}]}"#;
+    let queued = https(addr, "localhost", &ca, "POST", "/_emulator/faults", faults).unwrap();
+    assert!(queued.ends_with(r#"{"queued":3,"pending":3}"#), "{queued}");
+    let issue = |body: &str| https(addr, "localhost", &ca, "POST", "/public/v6/usertoken/issue", body);
+    let credentials = r#"{"Username":"Siteowner","Password":"apitest1234"}"#;
+    // drop: the TCP connection under the TLS session is reset before any answer.
+    let dropped = issue(credentials).unwrap_err();
+    assert!(dropped.contains("ConnectionReset") || dropped.contains("UnexpectedEof"), "{dropped}");
+    assert!(issue(credentials).unwrap().starts_with("HTTP/1.1 503"));
+    // hang: no answer at all within the client's read timeout.
+    let hung = issue(credentials).unwrap_err();
+    assert!(hung.contains("WouldBlock") || hung.contains("TimedOut"), "{hung}");
+    assert!(issue(credentials).unwrap().starts_with("HTTP/1.1 200"), "served normally afterwards");
 }
