@@ -167,6 +167,56 @@ fn clients_made_and_freed_in_a_loop_return_threads_and_memory() {
     assert!(rss_after <= rss_baseline + RSS_TOLERANCE, "RSS grew from {rss_baseline} to {rss_after} bytes");
 }
 
+/// Bytes the process holds from malloc (glibc: small and mmapped blocks). Unlike the resident
+/// set it does not count what the allocator keeps for reuse, so it can resolve a leak of a
+/// few hundred bytes per iteration.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_in_use() -> u64 {
+    let info = unsafe { libc::mallinfo2() };
+    (info.uordblks + info.hblkhd) as u64
+}
+
+/// Short-lived threads, one blocking call each.
+const PASSING_THREADS: usize = 2000;
+/// What those threads may leave in a client that outlives them: a leak of 32 bytes each would
+/// fill it; the allocator's own noise over this loop is a few KiB.
+const PASSING_THREADS_HEAP_TOLERANCE: u64 = 64 << 10;
+
+/// A thread-per-request program keeps one client while threads come and go. Each thread's
+/// blocking call builds that thread's own engine for the client; when the thread ends, all of
+/// it must go, not only its runtime. The calls go to a closed port (refused at once), so no
+/// server in this process allocates anything meanwhile.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn threads_that_come_and_go_leave_nothing_in_a_long_lived_client() {
+    let _alone = alone();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = Arc::new(
+        Client::new(&format!(r#"{{"base_url":"http://{closed}","api_key":"{API_KEY}","max_retries":0}}"#)).unwrap(),
+    );
+    let pass = |count: usize| {
+        for _ in 0..count {
+            let client = client.clone();
+            std::thread::spawn(move || assert_eq!(client.renew("Bearer t").0, "UT_CONNECT")).join().unwrap();
+        }
+    };
+    pass(200);
+    let before = heap_in_use();
+    pass(PASSING_THREADS);
+    let after = heap_in_use();
+    let per_thread = after.saturating_sub(before) / PASSING_THREADS as u64;
+    println!(
+        "{PASSING_THREADS} passing threads: heap in use {} KiB -> {} KiB ({per_thread} bytes each)",
+        before >> 10,
+        after >> 10
+    );
+    assert!(
+        after <= before + PASSING_THREADS_HEAP_TOLERANCE,
+        "{PASSING_THREADS} threads that each made one call and ended left {} KiB behind ({per_thread} bytes each)",
+        (after - before) >> 10
+    );
+}
+
 #[cfg(feature = "test-panic")]
 #[test]
 fn a_panic_inside_the_library_is_ut_panic_and_the_process_goes_on() {

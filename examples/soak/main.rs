@@ -249,9 +249,10 @@ fn main() {
     for (what, count) in shared.histogram.lock().unwrap().iter() {
         println!("  {what:<36} {count}");
     }
-    println!("\nRSS (KiB) every 5 s:\n{}", curve.render());
+    println!("\nRSS / heap in use (KiB) every 5 s:\n{}", curve.render());
     let growth = curve.growth_after_warmup_kib();
     println!("RSS growth after warm-up: {growth} KiB (limit {rss_limit_kib} KiB)");
+    println!("heap in use, growth after warm-up: {} KiB", curve.heap_growth_after_warmup_kib());
 
     let over_bound = shared.over_bound.lock().unwrap();
     let lost = shared.lost_callbacks.load(Ordering::Relaxed);

@@ -53,19 +53,27 @@ fn rss_kib() -> i64 {
     pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as i64 / 1024
 }
 
-/// Samples of (seconds since start, RSS KiB, calls so far).
+/// Bytes the program holds from malloc (glibc's count, small and mmapped blocks): unlike the
+/// resident set, it does not include what the allocator keeps for reuse, so a leak shows in
+/// both and allocator retention in the resident set alone.
+fn heap_in_use_kib() -> i64 {
+    let info = unsafe { libc::mallinfo2() };
+    ((info.uordblks + info.hblkhd) / 1024) as i64
+}
+
+/// Samples of (seconds since start, RSS KiB, heap in use KiB).
 #[derive(Default)]
-pub struct RssCurve(Vec<(u64, i64, u64)>);
+pub struct RssCurve(Vec<(u64, i64, i64)>);
 
 impl RssCurve {
     pub fn sample(&mut self, at: Duration, calls: u64) {
-        let rss = rss_kib();
-        println!("  t={:>4}s rss={rss:>7} KiB calls={calls}", at.as_secs());
-        self.0.push((at.as_secs(), rss, calls));
+        let (rss, heap) = (rss_kib(), heap_in_use_kib());
+        println!("  t={:>4}s rss={rss:>7} KiB heap={heap:>7} KiB calls={calls}", at.as_secs());
+        self.0.push((at.as_secs(), rss, heap));
     }
 
     pub fn render(&self) -> String {
-        self.0.iter().map(|(t, rss, _)| format!("{t}s:{rss}")).collect::<Vec<_>>().join(" ")
+        self.0.iter().map(|(t, rss, heap)| format!("{t}s:{rss}/{heap}")).collect::<Vec<_>>().join(" ")
     }
 
     /// Warm-up is the first quarter of the run (pools, per-thread engines and allocator
@@ -75,6 +83,14 @@ impl RssCurve {
         let warm = self.0.len() / 4;
         let Some(&(_, base, _)) = self.0.get(warm) else { return 0 };
         let tail: Vec<i64> = self.0.iter().rev().take(3).map(|(_, rss, _)| *rss).collect();
+        tail.iter().sum::<i64>() / tail.len().max(1) as i64 - base
+    }
+
+    /// The same measure for the heap in use.
+    pub fn heap_growth_after_warmup_kib(&self) -> i64 {
+        let warm = self.0.len() / 4;
+        let Some(&(_, _, base)) = self.0.get(warm) else { return 0 };
+        let tail: Vec<i64> = self.0.iter().rev().take(3).map(|(_, _, heap)| *heap).collect();
         tail.iter().sum::<i64>() / tail.len().max(1) as i64 - base
     }
 }
