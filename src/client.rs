@@ -131,7 +131,11 @@ impl Client {
             // Slots of freed clients are held by this thread alone: let them go.
             slots.0.retain(|(_, slot)| Arc::strong_count(slot) > 1);
             let slot = Arc::new(Mutex::new(None));
-            self.locals.lock().unwrap_or_else(|p| p.into_inner()).push(slot.clone());
+            let mut locals = self.locals.lock().unwrap_or_else(|p| p.into_inner());
+            // Slots whose thread has exited (its engine ended with it) are held by the client
+            // alone: drop them, so threads that come and go leave nothing behind.
+            locals.retain(|slot| Arc::strong_count(slot) > 1);
+            locals.push(slot.clone());
             slots.0.push((self.id, slot.clone()));
             slot
         })
