@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 
 namespace UserToken
 {
@@ -35,6 +36,29 @@ namespace UserToken
                 throw UserTokenException.FromDocument(result, text);
             }
             return text;
+        }
+
+        internal delegate uint WithHandle<T>(out T created, out IntPtr error);
+
+        /// <summary>The handle a constructor call creates, on UT_OK.</summary>
+        /// <exception cref="UserTokenException">Any other result, from its error document; a
+        /// handle written anyway is released.</exception>
+        internal static T Create<T>(WithHandle<T> call) where T : SafeHandle
+        {
+            T created = null;
+            try
+            {
+                Run((out IntPtr error) => call(out created, out error));
+            }
+            catch
+            {
+                if (created != null)
+                {
+                    created.Dispose();
+                }
+                throw;
+            }
+            return created;
         }
 
         /// <summary>Overwrites a marshalled secret once the library has copied it.</summary>

@@ -40,30 +40,15 @@ namespace UserToken
 
         private UserTokenClient(byte[] configJson)
         {
-            ClientHandle created = null;
-            IntPtr error = IntPtr.Zero;
-            uint result;
-            string document;
+            ClientHandle created;
             try
             {
-                result = Native.ut_client_new(configJson, out created, out error);
-                document = Utf8.Read(error);
+                created = NativeCall.Create((out ClientHandle h, out IntPtr error) =>
+                    Native.ut_client_new(configJson, out h, out error));
             }
             finally
             {
                 NativeCall.Wipe(configJson);
-                if (error != IntPtr.Zero)
-                {
-                    Native.ut_free_string(error);
-                }
-            }
-            if (result != (uint)UserTokenResult.Ok)
-            {
-                if (created != null)
-                {
-                    created.Dispose();
-                }
-                throw UserTokenException.FromDocument(result, document);
             }
             handle = created;
             LiveClients.Add(created);
@@ -127,31 +112,16 @@ namespace UserToken
             byte[] nativeSiteId = Utf8.ToNative(siteId, "siteId");
             byte[] nativeUsername = Utf8.ToNative(username, "username");
             byte[] nativePassword = Utf8.ToNative(password, "password");
-            SessionHandle created = null;
-            IntPtr error = IntPtr.Zero;
-            uint result;
-            string document;
+            SessionHandle created;
             try
             {
-                result = Native.ut_session_new(client, nativeVersion, nativeSiteId, nativeUsername, nativePassword,
-                    out created, out error);
-                document = Utf8.Read(error);
+                created = NativeCall.Create((out SessionHandle h, out IntPtr error) =>
+                    Native.ut_session_new(client, nativeVersion, nativeSiteId, nativeUsername, nativePassword,
+                        out h, out error));
             }
             finally
             {
                 NativeCall.Wipe(nativePassword);
-                if (error != IntPtr.Zero)
-                {
-                    Native.ut_free_string(error);
-                }
-            }
-            if (result != (uint)UserTokenResult.Ok)
-            {
-                if (created != null)
-                {
-                    created.Dispose();
-                }
-                throw UserTokenException.FromDocument(result, document);
             }
             return new UserTokenSession(this, created);
         }
