@@ -18,6 +18,9 @@ pub struct Request {
     pub version: String,
     pub site_id: String,
     pub operation: Operation,
+    /// Secrets the caller holds beyond the operation's own (a session's password and current
+    /// token), which the server might echo back all the same.
+    pub also_hide: Vec<Zeroizing<String>>,
 }
 
 #[derive(Clone)]
@@ -92,7 +95,8 @@ impl Request {
                 (authorization.as_str(), Some(bare_token(authorization)))
             }
         };
-        let secrets = transport::secrets_of(&config.api_key, credential, token);
+        let extra = token.into_iter().chain(self.also_hide.iter().map(|s| s.as_str()));
+        let secrets = transport::secrets_of(&config.api_key, credential, extra);
         let is_issue = matches!(self.operation, Operation::Issue { .. });
         transport::send(&http, &config, &prepared, &secrets, |body| accept(call, is_issue, body)).await
     }

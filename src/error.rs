@@ -53,13 +53,6 @@ impl Error {
         self
     }
 
-    /// The same error with every secret removed from its message and API code.
-    pub fn redacted(mut self, secrets: &[&str]) -> Error {
-        self.message = redact(&self.message, secrets);
-        self.api_code = self.api_code.map(|code| redact(&code, secrets));
-        self
-    }
-
     /// `{"result":..,"message":..,"http_status":..,"code":..,"attempts":..}`, all five keys always.
     pub fn to_document(&self) -> String {
         let doc = Document {

@@ -127,16 +127,19 @@ impl Session {
         let Some(token) = self.state().token.clone() else {
             return Ok("{}".to_owned());
         };
-        let outcome =
-            self.call(Operation::Revoke { authorization: token }).map_err(|e| e.redacted(&[self.password.as_str()]));
+        let outcome = self.call(Operation::Revoke { authorization: token });
         if outcome.is_ok() || matches!(&outcome, Err(e) if e.code == Code::Denied) {
             *self.state() = TokenState::default();
         }
         outcome
     }
 
+    /// A call of this session's; its errors and log lines hide the password and the current
+    /// token too, even from a call that never sent them.
     fn call(&self, operation: Operation) -> Result<String, Error> {
-        let request = Request { version: self.version.clone(), site_id: self.site_id.clone(), operation };
+        let mut also_hide = vec![self.password.clone()];
+        also_hide.extend(self.state().token.clone());
+        let request = Request { version: self.version.clone(), site_id: self.site_id.clone(), operation, also_hide };
         self.client.call(request)
     }
 

@@ -212,9 +212,9 @@ fn status_error(call: &str, answer: &Answer, secrets: &[&str]) -> Error {
     error
 }
 
-/// The secrets of a call that may never appear in a message: the API key, and the password
-/// or the authorization value with its bare token.
-pub fn secrets_of<'a>(api_key: &'a str, credential: &'a str, extra: Option<&'a str>) -> Vec<&'a str> {
+/// The secrets of a call that may never appear in a message or a log line: the API key, the
+/// password or the authorization value, and `extra` (the bare token, a session's secrets).
+pub fn secrets_of<'a>(api_key: &'a str, credential: &'a str, extra: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut secrets = vec![api_key, credential];
     secrets.extend(extra);
     // Longest first, so a secret that contains another is removed whole.

@@ -167,6 +167,20 @@ fn a_failed_refresh_of_an_expired_token_is_an_error() {
 }
 
 #[test]
+fn a_server_echoing_the_password_on_renew_is_redacted() {
+    let f = Fixture::new();
+    let c = f.client(r#""max_retries":0"#);
+    f.advance_clock(-(DAY + 60));
+    let session = Session::new(&c, PASSWORD).unwrap();
+    let body = format!(r#"{{\"Error\":{{\"Message\":\"echo {PASSWORD}\",\"Code\":\"X\"}}}}"#);
+    f.fault(&format!(r#"{{"kind":"status","status":503,"call":"renew","body":"{body}"}}"#));
+    let (code, text) = session.token();
+    assert_eq!(code, "UT_SERVER_ERROR");
+    assert!(text.contains("[REDACTED]"), "{text}");
+    assert!(!text.contains(PASSWORD), "{text}");
+}
+
+#[test]
 fn revoke_ends_the_token_and_the_next_call_issues_anew() {
     let f = Fixture::new();
     let c = f.client("");

@@ -35,7 +35,7 @@ unsafe fn issue_request(
     let username = validate::credential("username", arg(username, "username", validate::CREDENTIAL_MAX)?)?;
     let password = validate::credential("password", arg(password, "password", validate::CREDENTIAL_MAX)?)?;
     let operation = Operation::Issue { username: username.to_owned(), password: Zeroizing::new(password.to_owned()) };
-    Ok(Request { version, site_id, operation })
+    Ok(Request { version, site_id, operation, also_hide: Vec::new() })
 }
 
 unsafe fn token_request(
@@ -48,7 +48,7 @@ unsafe fn token_request(
     let authorization = validate::authorization(arg(authorization, "authorization", validate::AUTHORIZATION_MAX)?)?;
     let authorization = Zeroizing::new(authorization.to_owned());
     let operation = if renew { Operation::Renew { authorization } } else { Operation::Revoke { authorization } };
-    Ok(Request { version, site_id, operation })
+    Ok(Request { version, site_id, operation, also_hide: Vec::new() })
 }
 
 /// The body of every blocking call: check the client, build the request, run it.
