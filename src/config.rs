@@ -12,6 +12,9 @@ pub struct Config {
     /// Scheme, host, port and optional path prefix; parsed once, since parsing a URL (host
     /// normalisation included) is a measurable part of a call.
     pub base_url: reqwest::Url,
+    /// The issue, renew and revoke endpoints of API version 6, built once: nearly every
+    /// call goes to one of them.
+    v6_endpoints: [reqwest::Url; 3],
     pub api_key: String,
     pub timeout: Duration,
     pub connect_timeout: Duration,
@@ -98,6 +101,7 @@ impl Config {
         }
 
         Ok(Config {
+            v6_endpoints: CALLS.map(|call| endpoint(&base_url, "6", call)),
             base_url,
             api_key,
             timeout: Duration::from_millis(keys.integer("timeout_ms", 1, u64::MAX)?.unwrap_or(30_000)),
@@ -118,14 +122,24 @@ impl Config {
     }
 }
 
+/// The calls, in the order of `Config::v6_endpoints`.
+const CALLS: [&str; 3] = ["issue", "renew", "revoke"];
+
 impl Config {
     /// `{base_url}/public/v{version}/usertoken/{call}`, keeping any path prefix of the base.
     pub fn endpoint(&self, version: &str, call: &str) -> reqwest::Url {
-        let mut url = self.base_url.clone();
-        let prefix = self.base_url.path().trim_end_matches('/');
-        url.set_path(&format!("{prefix}/public/v{version}/usertoken/{call}"));
-        url
+        match CALLS.iter().position(|c| *c == call) {
+            Some(i) if version == "6" => self.v6_endpoints[i].clone(),
+            _ => endpoint(&self.base_url, version, call),
+        }
     }
+}
+
+fn endpoint(base_url: &reqwest::Url, version: &str, call: &str) -> reqwest::Url {
+    let mut url = base_url.clone();
+    let prefix = base_url.path().trim_end_matches('/');
+    url.set_path(&format!("{prefix}/public/v{version}/usertoken/{call}"));
+    url
 }
 
 /// Typed, range-checked reads of one configuration object; each error names its key.
@@ -263,6 +277,11 @@ mod tests {
         let c = Config::parse(Some(r#"{"api_key":"cfg","base_url":"https://example.com/api/"}"#), env).unwrap();
         assert_eq!(c.api_key, "cfg");
         assert_eq!(c.endpoint("6.1", "revoke").as_str(), "https://example.com/api/public/v6.1/usertoken/revoke");
+        // Version 6's endpoints are built in advance; they keep the prefix all the same.
+        for call in ["issue", "renew", "revoke"] {
+            assert_eq!(c.endpoint("6", call).as_str(), format!("https://example.com/api/public/v6/usertoken/{call}"));
+            assert_eq!(c.endpoint("60", call).as_str(), format!("https://example.com/api/public/v60/usertoken/{call}"));
+        }
         let empty = |_: &str| Some(String::new());
         assert_eq!(Config::parse(Some("{}"), empty).unwrap_err().code, Code::InvalidConfig);
     }

@@ -127,18 +127,20 @@ fn fail(call: &str, mut error: Error, attempts: u32) -> Error {
 /// One attempt, bounded as a whole (connection, headers and a trickling body) by `timeout_ms`.
 async fn attempt(http: &reqwest::Client, config: &Config, request: &Prepared) -> Result<Answer, Failure> {
     let work = async {
-        let mut builder = http.request(request.method.clone(), request.url.clone()).headers(request.headers.clone());
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let mut response = builder.send().await.map_err(transport_failure)?;
+        // Built whole rather than through a RequestBuilder, which would merge the headers in
+        // one by one.
+        let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
+        *outgoing.headers_mut() = request.headers.clone();
+        *outgoing.body_mut() = request.body.clone().map(reqwest::Body::from);
+        let mut response = http.execute(outgoing).await.map_err(transport_failure)?;
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let limit = config.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {
             return Ok(Answer { status, retry_after, body: Vec::new(), truncated: true });
         }
-        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
+        // One byte more than announced: room for the NUL that makes the body a C string.
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize + 1);
         while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
             if body.len() + chunk.len() > limit {
                 let room = limit - body.len();
