@@ -70,10 +70,11 @@ pub(crate) fn route(method: &Method, path: &str) -> Route {
 
 fn call_at(path: &str) -> Option<Call> {
     let mut segments = path.strip_prefix('/')?.split('/');
-    let (public, version, usertoken, operation) = (segments.next()?, segments.next()?, segments.next()?, segments.next()?);
+    let (public, version, usertoken, operation) =
+        (segments.next()?, segments.next()?, segments.next()?, segments.next()?);
     let version = version.strip_prefix(['v', 'V'])?;
-    let version_ok = !version.is_empty()
-        && version.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    let version_ok =
+        !version.is_empty() && version.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if segments.next().is_some()
         || !version_ok
         || !public.eq_ignore_ascii_case("public")
@@ -81,9 +82,7 @@ fn call_at(path: &str) -> Option<Call> {
     {
         return None;
     }
-    [Call::Issue, Call::Renew, Call::Revoke]
-        .into_iter()
-        .find(|call| operation.eq_ignore_ascii_case(call.name()))
+    [Call::Issue, Call::Renew, Call::Revoke].into_iter().find(|call| operation.eq_ignore_ascii_case(call.name()))
 }
 
 /// Why a request was turned down; becomes the API's error envelope.
@@ -166,7 +165,9 @@ fn json_object(body: &[u8]) -> Result<Map<String, Value>, Rejection> {
     match serde_json::from_slice(body) {
         Ok(Value::Object(fields)) => Ok(fields),
         Ok(_) => Err(missing_fields("Username, Password")),
-        Err(_) => Err(Rejection::new(StatusCode::BAD_REQUEST, "InvalidParameter", "The request body is not valid JSON.")),
+        Err(_) => {
+            Err(Rejection::new(StatusCode::BAD_REQUEST, "InvalidParameter", "The request body is not valid JSON."))
+        }
     }
 }
 
@@ -181,9 +182,8 @@ fn credentials(fields: &Map<String, Value>) -> Result<(&str, &str), Rejection> {
 }
 
 fn string_field<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    let value = fields
-        .get(name)
-        .or_else(|| fields.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, v)| v))?;
+    let value =
+        fields.get(name).or_else(|| fields.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, v)| v))?;
     value.as_str()
 }
 

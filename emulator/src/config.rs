@@ -77,8 +77,7 @@ impl Default for EmulatorConfig {
 impl EmulatorConfig {
     /// Parses and checks a configuration document; the error says what is wrong with it.
     pub fn from_json(text: &str) -> Result<EmulatorConfig, String> {
-        let config: EmulatorConfig =
-            serde_json::from_str(text).map_err(|e| format!("invalid emulator config: {e}"))?;
+        let config: EmulatorConfig = serde_json::from_str(text).map_err(|e| format!("invalid emulator config: {e}"))?;
         Directory::new(&config)?;
         Ok(config)
     }

@@ -20,7 +20,11 @@ use crate::state::State;
 /// Far above any real request; a bound so one client cannot exhaust memory.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub(crate) async fn respond(request: Request<Incoming>, state: Arc<State>, hangup: Arc<Hangup>) -> Result<Reply, Infallible> {
+pub(crate) async fn respond(
+    request: Request<Incoming>,
+    state: Arc<State>,
+    hangup: Arc<Hangup>,
+) -> Result<Reply, Infallible> {
     let (parts, body) = request.into_parts();
     let body = read_body(body).await;
     let path = parts.uri.path();

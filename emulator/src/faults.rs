@@ -85,11 +85,9 @@ impl Fault {
         if let Some((name, _)) = given.iter().find(|(name, set)| *set && !allowed.contains(name)) {
             return Err(format!("{name} does not apply to a fault of kind {}", self.kind.name()));
         }
-        for (name, value) in [
-            ("retry_after", &self.retry_after),
-            ("content_type", &self.content_type),
-            ("location", &self.location),
-        ] {
+        for (name, value) in
+            [("retry_after", &self.retry_after), ("content_type", &self.content_type), ("location", &self.location)]
+        {
             if value.as_deref().is_some_and(|v| HeaderValue::from_str(v).is_err()) {
                 return Err(format!("{name} is not a valid header value"));
             }
@@ -107,9 +105,7 @@ impl Fault {
             Kind::Oversized => match self.body_bytes {
                 None => return Err("an oversized fault needs body_bytes".to_owned()),
                 Some(n) if !(OVERSIZED_MIN_BYTES..=OVERSIZED_MAX_BYTES).contains(&n) => {
-                    return Err(format!(
-                        "body_bytes must be between {OVERSIZED_MIN_BYTES} and {OVERSIZED_MAX_BYTES}"
-                    ))
+                    return Err(format!("body_bytes must be between {OVERSIZED_MIN_BYTES} and {OVERSIZED_MAX_BYTES}"))
                 }
                 Some(_) => {}
             },

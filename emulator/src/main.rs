@@ -120,10 +120,8 @@ fn main() -> ExitCode {
 }
 
 fn serve(options: Options, config: EmulatorConfig) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-        .map_err(|e| format!("cannot start: {e}"))?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(|e| format!("cannot start: {e}"))?;
     // Handlers go in before the address is printed: whoever reads it may signal at once, and
     // must get a clean exit rather than the default death by signal.
     let (mut terminate, mut interrupt) = {

@@ -23,9 +23,17 @@ const FLUSH_PAUSE: Duration = Duration::from_millis(20);
 pub(crate) enum Body {
     Full(Option<Bytes>),
     /// One byte per interval.
-    Trickle { rest: Bytes, interval: Duration, wait: Option<Pin<Box<Sleep>>> },
+    Trickle {
+        rest: Bytes,
+        interval: Duration,
+        wait: Option<Pin<Box<Sleep>>>,
+    },
     /// Sends `head`, then fails so the connection closes with `missing` bytes unsent.
-    Truncated { head: Option<Bytes>, missing: u64, wait: Option<Pin<Box<Sleep>>> },
+    Truncated {
+        head: Option<Bytes>,
+        missing: u64,
+        wait: Option<Pin<Box<Sleep>>>,
+    },
 }
 
 impl Body {

@@ -94,11 +94,7 @@ impl TokenStore {
         }
         entry.renewals += 1;
         entry.expires_unix_s += LIFETIME_S;
-        Ok(Grant {
-            token: token.to_owned(),
-            expires: from_unix_s(entry.expires_unix_s),
-            user: Arc::clone(&entry.user),
-        })
+        Ok(Grant { token: token.to_owned(), expires: from_unix_s(entry.expires_unix_s), user: Arc::clone(&entry.user) })
     }
 
     pub(crate) fn revoke(&self, token: &str, site_id: i64, now: SystemTime) -> Result<(), Refusal> {
@@ -137,7 +133,12 @@ impl TokenStore {
     }
 }
 
-fn live_entry<'a>(tokens: &'a mut Tokens, token: &str, site_id: i64, now: SystemTime) -> Result<&'a mut Entry, Refusal> {
+fn live_entry<'a>(
+    tokens: &'a mut Tokens,
+    token: &str,
+    site_id: i64,
+    now: SystemTime,
+) -> Result<&'a mut Entry, Refusal> {
     let entry = tokens.by_token.get_mut(token).filter(|e| e.site_id == site_id).ok_or(Refusal::Unknown)?;
     if entry.revoked {
         Err(Refusal::Revoked)

@@ -29,7 +29,10 @@ fn issue_knows_the_second_default_user_and_ignores_username_case() {
     let emulator = start();
     let mut http = connect(&emulator);
     let body = http.issue("JDOE", "s3cret!").json();
-    assert_eq!(body["User"], serde_json::json!({"Id": 100000123, "FirstName": "Jane", "LastName": "Doe", "Type": "Staff"}));
+    assert_eq!(
+        body["User"],
+        serde_json::json!({"Id": 100000123, "FirstName": "Jane", "LastName": "Doe", "Type": "Staff"})
+    );
     assert_eq!(http.issue("siteOWNER", "apitest1234").status, 200);
 }
 
@@ -45,7 +48,9 @@ fn every_issue_gets_a_distinct_token() {
 fn bad_credentials_are_denied_without_echoing_the_password() {
     let emulator = start();
     let mut http = connect(&emulator);
-    for (username, password) in [("Siteowner", "APITEST1234"), ("Siteowner", "apitest1234 "), ("nobody", "apitest1234"), ("", "")] {
+    for (username, password) in
+        [("Siteowner", "APITEST1234"), ("Siteowner", "apitest1234 "), ("nobody", "apitest1234"), ("", "")]
+    {
         let response = http.issue(username, password);
         assert_eq!(response.status, 401, "{username}/{password}");
         assert_eq!(response.error_code(), "DeniedAccess");
@@ -235,10 +240,23 @@ fn routing_accepts_any_version_and_rejects_the_rest() {
     let mut http = connect(&emulator);
     let headers = [("API-Key", API_KEY), ("SiteId", "-99")];
     let body = br#"{"Username":"Siteowner","Password":"apitest1234"}"#;
-    for path in ["/public/v6/usertoken/issue", "/public/v6.0/usertoken/issue", "/public/vBeta_2-x/usertoken/issue", "/PUBLIC/V6/UserToken/Issue"] {
+    for path in [
+        "/public/v6/usertoken/issue",
+        "/public/v6.0/usertoken/issue",
+        "/public/vBeta_2-x/usertoken/issue",
+        "/PUBLIC/V6/UserToken/Issue",
+    ] {
         assert_eq!(http.send("POST", path, &headers, body).status, 200, "{path}");
     }
-    for path in ["/public/v/usertoken/issue", "/public/v6!/usertoken/issue", "/public/6/usertoken/issue", "/public/v6/usertoken/issue/", "/public/v6/usertoken/refresh", "/", "/_emulatorx/health"] {
+    for path in [
+        "/public/v/usertoken/issue",
+        "/public/v6!/usertoken/issue",
+        "/public/6/usertoken/issue",
+        "/public/v6/usertoken/issue/",
+        "/public/v6/usertoken/refresh",
+        "/",
+        "/_emulatorx/health",
+    ] {
         let response = http.send("POST", path, &headers, body);
         assert_eq!((response.status, response.error_code()), (404, "NotFound".to_owned()), "{path}");
     }

@@ -78,7 +78,12 @@ fn bind_and_config_are_honoured() {
     );
     let running = Running::start(&["--bind", "127.0.0.1:0", &format!("--config={}", config.display())]);
     let mut http = Http::connect(running.addr);
-    let response = http.send("POST", common::ISSUE, &[("API-Key", "k1"), ("SiteId", "-99")], br#"{"Username":"u","Password":"p"}"#);
+    let response = http.send(
+        "POST",
+        common::ISSUE,
+        &[("API-Key", "k1"), ("SiteId", "-99")],
+        br#"{"Username":"u","Password":"p"}"#,
+    );
     assert_eq!(response.status, 200);
     assert_eq!(response.json()["User"], json!({"Id": 0, "FirstName": "A", "LastName": "B", "Type": "Owner"}));
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 401, "the defaults are replaced");

@@ -52,7 +52,15 @@ fn the_clock_advances_and_tokens_expire_with_it() {
 fn the_clock_refuses_bad_advances() {
     let emulator = start();
     let mut http = connect(&emulator);
-    for body in ["", "{}", r#"{"advance_s": 1.5}"#, r#"{"advance_s": "10"}"#, r#"{"advance_s": 10, "x": 1}"#, r#"{"advance_s": 9223372036854775807}"#, r#"{"advance_s": -99999999999}"#] {
+    for body in [
+        "",
+        "{}",
+        r#"{"advance_s": 1.5}"#,
+        r#"{"advance_s": "10"}"#,
+        r#"{"advance_s": 10, "x": 1}"#,
+        r#"{"advance_s": 9223372036854775807}"#,
+        r#"{"advance_s": -99999999999}"#,
+    ] {
         let response = http.send("POST", "/_emulator/clock", &[], body.as_bytes());
         assert_eq!(response.status, 400, "{body}");
         assert_eq!(response.error_code(), "InvalidParameter");
@@ -83,7 +91,12 @@ fn tokens_lists_every_token_with_its_state() {
 fn requests_are_recorded_raw_and_in_order() {
     let emulator = start();
     let mut http = connect(&emulator);
-    http.send("POST", "/public/v6/usertoken/issue?x=1", &[("API-Key", API_KEY), ("SiteId", "-99"), ("X-Twice", "a"), ("x-twice", "b")], b"\xffbin\"ary");
+    http.send(
+        "POST",
+        "/public/v6/usertoken/issue?x=1",
+        &[("API-Key", API_KEY), ("SiteId", "-99"), ("X-Twice", "a"), ("x-twice", "b")],
+        b"\xffbin\"ary",
+    );
     http.renew("Bearer abc");
     http.send("GET", "/elsewhere", &[], b"");
     http.control("GET", "health", "");
@@ -195,7 +208,9 @@ fn a_config_replaces_the_defaults() {
 
 #[test]
 fn a_config_may_leave_out_optional_user_fields() {
-    let config = EmulatorConfig::from_json(r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"u","password":"p"}]}]}"#).unwrap();
+    let config =
+        EmulatorConfig::from_json(r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"u","password":"p"}]}]}"#)
+            .unwrap();
     let user = &config.sites[0].users[0];
     assert_eq!((user.id, user.first_name.as_str(), user.user_type.as_str()), (0, "", "Staff"));
 }
@@ -209,7 +224,10 @@ fn bad_configs_are_refused_with_a_reason() {
         (r#"{"api_keys":["k"],"sites":[],"extra":1}"#, "extra"),
         (r#"{"api_keys":[""],"sites":[]}"#, "empty"),
         (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[]},{"id":1,"users":[]}]}"#, "twice"),
-        (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"a","password":"p"},{"username":"A","password":"q"}]}]}"#, "twice"),
+        (
+            r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"a","password":"p"},{"username":"A","password":"q"}]}]}"#,
+            "twice",
+        ),
         (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"a","password":"p","type":"Boss"}]}]}"#, "Boss"),
         (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"","password":"p"}]}]}"#, "empty username"),
         (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"a"}]}]}"#, "password"),

@@ -19,27 +19,37 @@ const CREDENTIALS: &[u8] = br#"{"Username":"Siteowner","Password":"apitest1234"}
 fn status_fault_answers_the_error_envelope_with_retry_after() {
     let emulator = start();
     let mut http = connect(&emulator);
-    assert_eq!(queue(&mut http, json!({"kind": "status", "status": 503, "retry_after": "2"})), json!({"queued": 1, "pending": 1}));
+    assert_eq!(
+        queue(&mut http, json!({"kind": "status", "status": 503, "retry_after": "2"})),
+        json!({"queued": 1, "pending": 1})
+    );
     let response = http.issue("Siteowner", "apitest1234");
     assert_eq!(response.status, 503);
     assert_eq!(response.header("retry-after"), Some("2"));
     assert_eq!(response.json(), json!({"Error": {"Message": "Injected fault", "Code": "InjectedFault"}}));
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200, "used up after one request");
-    assert_eq!(http.control("GET", "tokens", "")["tokens"].as_array().unwrap().len(), 1, "the faulted issue made no token");
+    assert_eq!(
+        http.control("GET", "tokens", "")["tokens"].as_array().unwrap().len(),
+        1,
+        "the faulted issue made no token"
+    );
 }
 
 #[test]
 fn status_fault_defaults_to_500_and_can_carry_any_body() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"faults": [
-        {"kind": "status"},
-        {"kind": "status", "status": 502, "body": "<html>bad gateway</html>", "content_type": "text/html"},
-        {"kind": "status", "status": 200, "body": ""},
-        {"kind": "status", "status": 200, "body": "not json"},
-        {"kind": "status", "status": 429, "retry_after": "Wed, 21 Oct 2015 07:28:00 GMT"},
-        {"kind": "status", "status": 204, "body": "dropped"},
-    ]}));
+    queue(
+        &mut http,
+        json!({"faults": [
+            {"kind": "status"},
+            {"kind": "status", "status": 502, "body": "<html>bad gateway</html>", "content_type": "text/html"},
+            {"kind": "status", "status": 200, "body": ""},
+            {"kind": "status", "status": 200, "body": "not json"},
+            {"kind": "status", "status": 429, "retry_after": "Wed, 21 Oct 2015 07:28:00 GMT"},
+            {"kind": "status", "status": 204, "body": "dropped"},
+        ]}),
+    );
     let response = http.issue("Siteowner", "apitest1234");
     assert_eq!((response.status, response.error_code()), (500, "InjectedFault".to_owned()));
     assert_eq!(response.header("retry-after"), None);
@@ -72,7 +82,10 @@ fn faults_match_their_call_in_queue_order_and_count_down() {
 
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 503, "the renew fault is skipped for issue");
     assert_eq!(http.renew(&token).status, 502);
-    assert_eq!(http.control("GET", "faults", "")["faults"], json!([{"kind": "status", "call": "renew", "count": 1, "delay_ms": 0, "status": 502}]));
+    assert_eq!(
+        http.control("GET", "faults", "")["faults"],
+        json!([{"kind": "status", "call": "renew", "count": 1, "delay_ms": 0, "status": 502}])
+    );
     assert_eq!(http.revoke(&token).status, 200, "no fault left for revoke");
     let token = http.token();
     assert_eq!(http.renew(&token).status, 502);
@@ -195,7 +208,11 @@ fn trickle_sends_the_normal_body_one_byte_per_interval() {
     let renewed: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(renewed["AccessToken"], token);
     assert!(head_after < Duration::from_millis(body.len() as u64 * 5 / 2), "the head comes first ({head_after:?})");
-    assert!(body_time >= Duration::from_millis(body.len() as u64 * 5 * 8 / 10), "{} bytes in {body_time:?}", body.len());
+    assert!(
+        body_time >= Duration::from_millis(body.len() as u64 * 5 * 8 / 10),
+        "{} bytes in {body_time:?}",
+        body.len()
+    );
     assert_eq!(http.control("GET", "tokens", "")["tokens"][0]["renewals"], 1, "the renewal took effect");
 }
 
@@ -223,7 +240,12 @@ fn oversized_answers_valid_json_of_exactly_the_size() {
         assert_eq!(body["TokenType"], "Bearer");
         assert!(body["Pad"].as_str().unwrap().bytes().all(|b| b == b'x'));
     }
-    let response = http.send("POST", "/_emulator/faults", &[], json!({"kind": "oversized", "body_bytes": minimum - 1}).to_string().as_bytes());
+    let response = http.send(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        json!({"kind": "oversized", "body_bytes": minimum - 1}).to_string().as_bytes(),
+    );
     assert_eq!(response.status, 400);
     assert!(response.error_message().contains(&minimum.to_string()), "{}", response.error_message());
 }
@@ -232,16 +254,22 @@ fn oversized_answers_valid_json_of_exactly_the_size() {
 fn redirect_answers_302_with_the_location() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"faults": [
-        {"kind": "redirect", "location": "http://other.example/public/v6/usertoken/issue"},
-        {"kind": "redirect", "location": "/elsewhere", "status": 307, "retry_after": "1"},
-    ]}));
+    queue(
+        &mut http,
+        json!({"faults": [
+            {"kind": "redirect", "location": "http://other.example/public/v6/usertoken/issue"},
+            {"kind": "redirect", "location": "/elsewhere", "status": 307, "retry_after": "1"},
+        ]}),
+    );
     let response = http.issue("Siteowner", "apitest1234");
     assert_eq!(response.status, 302);
     assert_eq!(response.header("location"), Some("http://other.example/public/v6/usertoken/issue"));
     assert!(response.body.is_empty());
     let response = http.issue("Siteowner", "apitest1234");
-    assert_eq!((response.status, response.header("location"), response.header("retry-after")), (307, Some("/elsewhere"), Some("1")));
+    assert_eq!(
+        (response.status, response.header("location"), response.header("retry-after")),
+        (307, Some("/elsewhere"), Some("1"))
+    );
 }
 
 #[test]
