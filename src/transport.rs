@@ -132,7 +132,7 @@ async fn attempt(http: &reqwest::Client, config: &Config, request: &Prepared) ->
         let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
         *outgoing.headers_mut() = request.headers.clone();
         *outgoing.body_mut() = request.body.clone().map(reqwest::Body::from);
-        let mut response = http.execute(outgoing).await.map_err(transport_failure)?;
+        let mut response = http.execute(outgoing).await.map_err(|e| transport_failure(e, config))?;
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let limit = config.max_response_bytes;
@@ -141,7 +141,7 @@ async fn attempt(http: &reqwest::Client, config: &Config, request: &Prepared) ->
         }
         // One byte more than announced: room for the NUL that makes the body a C string.
         let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize + 1);
-        while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_failure(e, config))? {
             if body.len() + chunk.len() > limit {
                 let room = limit - body.len();
                 body.extend_from_slice(&chunk[..room]);
@@ -157,9 +157,14 @@ async fn attempt(http: &reqwest::Client, config: &Config, request: &Prepared) ->
     }
 }
 
-fn transport_failure(error: reqwest::Error) -> Failure {
-    if error.is_timeout() && !error.is_connect() {
-        return Failure::Timeout;
+fn transport_failure(error: reqwest::Error, config: &Config) -> Failure {
+    match (error.is_connect(), error.is_timeout()) {
+        (false, true) => return Failure::Timeout,
+        (true, true) => {
+            let limit = config.connect_timeout.as_millis();
+            return Failure::Connect(format!("no connection within connect_timeout_ms ({limit} ms)"));
+        }
+        _ => {}
     }
     // The URL holds nothing secret, but the chain below already says what failed.
     let error = error.without_url();

@@ -1,0 +1,163 @@
+//! The paths to the server that the emulator cannot stand in for: a configured proxy, and a
+//! connection that is never accepted (bounded by `connect_timeout_ms`).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use socket2::{Domain, Socket, Type};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Nothing listens on the discard port of loopback: a call that went there directly would
+/// fail with `UT_CONNECT`.
+const UNREACHABLE_BASE: &str = "http://127.0.0.1:9";
+
+/// A forward proxy that answers every request itself with `answer`, and records the request
+/// line and headers of each.
+struct FakeProxy {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Vec<String>>>>,
+}
+
+impl FakeProxy {
+    fn start(answer: &'static str) -> FakeProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let record = record.clone();
+                std::thread::spawn(move || serve(stream, answer, &record));
+            }
+        });
+        FakeProxy { addr, seen }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn requests(&self) -> Vec<Vec<String>> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// Keep-alive: one request after another until the client closes the connection.
+fn serve(stream: TcpStream, answer: &str, record: &Mutex<Vec<Vec<String>>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    loop {
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end().to_owned();
+            if line.is_empty() {
+                break;
+            }
+            head.push(line);
+        }
+        let length = head
+            .iter()
+            .find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        record.lock().unwrap().push(head);
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+        if writer.write_all(reply.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn client_for(config: &str) -> Client {
+    Client::new(config).unwrap_or_else(|(code, doc)| panic!("client: {code} {doc}"))
+}
+
+#[test]
+fn a_configured_proxy_carries_every_call() {
+    let proxy = FakeProxy::start(r#"{"AccessToken":"through-the-proxy"}"#);
+    let config = format!(r#"{{"base_url":"{UNREACHABLE_BASE}","api_key":"{API_KEY}","proxy":"{}"}}"#, proxy.url());
+    let c = client_for(&config);
+    let (code, body) = c.issue(USERNAME, PASSWORD);
+    assert_eq!((code.as_str(), body.as_str()), ("UT_OK", r#"{"AccessToken":"through-the-proxy"}"#));
+    let (code, _) = c.renew("Bearer abc");
+    assert_eq!(code, "UT_OK");
+    let (code, _) = c.revoke("abc");
+    assert_eq!(code, "UT_OK");
+
+    let requests = proxy.requests();
+    let lines: Vec<&str> = requests.iter().map(|head| head[0].as_str()).collect();
+    // A plain-HTTP request through a proxy names the whole target URL (absolute form).
+    assert_eq!(
+        lines,
+        [
+            format!("POST {UNREACHABLE_BASE}/public/v6/usertoken/issue HTTP/1.1"),
+            format!("POST {UNREACHABLE_BASE}/public/v6/usertoken/renew HTTP/1.1"),
+            format!("DELETE {UNREACHABLE_BASE}/public/v6/usertoken/revoke HTTP/1.1"),
+        ]
+    );
+    for head in &requests {
+        let has = |name: &str, value: &str| head.iter().any(|h| h.eq_ignore_ascii_case(&format!("{name}: {value}")));
+        assert!(has("api-key", API_KEY) && has("siteid", SITE), "every header goes through: {head:?}");
+    }
+}
+
+#[test]
+fn a_proxy_that_refuses_connections_is_ut_connect_and_retried() {
+    let config = format!(
+        r#"{{"base_url":"{UNREACHABLE_BASE}","api_key":"{API_KEY}","proxy":"http://127.0.0.1:9","max_retries":1,"retry_base_ms":1}}"#
+    );
+    let c = client_for(&config);
+    let (code, text) = c.issue(USERNAME, PASSWORD);
+    assert_eq!(code, "UT_CONNECT", "{text}");
+    let document = doc(&text);
+    assert_eq!(document["attempts"], 2);
+    assert!(!text.contains(PASSWORD) && !text.contains(API_KEY), "{text}");
+}
+
+/// A listener whose accept queue is full and never drained: the kernel drops further
+/// connection attempts (SYNs) instead of refusing them, so a connect waits until it gives up.
+/// Returns the listener and the connections that filled its queue; keep both alive.
+fn listener_that_never_accepts() -> (Socket, Vec<TcpStream>, SocketAddr) {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into()).unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let mut filling = Vec::new();
+    for _ in 0..16 {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => filling.push(stream),
+            Err(_) => return (socket, filling, addr),
+        }
+    }
+    panic!("the accept queue of a listen(0) socket never filled up; cannot test connect_timeout_ms");
+}
+
+#[test]
+fn connect_timeout_ms_bounds_a_connection_that_is_never_accepted() {
+    let (_listener, _filling, addr) = listener_that_never_accepts();
+    let config = format!(
+        r#"{{"base_url":"http://{addr}","api_key":"{API_KEY}","connect_timeout_ms":300,"timeout_ms":20000,"max_retries":0}}"#
+    );
+    let c = client_for(&config);
+    let started = Instant::now();
+    let (code, text) = c.issue(USERNAME, PASSWORD);
+    let elapsed = started.elapsed();
+    assert_eq!(code, "UT_CONNECT", "{text}");
+    let document: Value = doc(&text);
+    assert_eq!(document["attempts"], 1);
+    assert!(document["message"].as_str().unwrap().contains("connect_timeout_ms (300 ms)"), "{text}");
+    assert!(elapsed >= Duration::from_millis(250), "gave up before connect_timeout_ms: {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "connect_timeout_ms did not bound the attempt: {elapsed:?}");
+}
