@@ -3,6 +3,7 @@
 #   make demo       build everything, start ut-emulator, run examples/demo.c against it
 #   make test       every suite: Rust, C (ctest), Python, C#
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
+#   make wheel      the Python wheel (manylinux, library stripped) in bindings/python/dist
 #   make header     regenerate include/usertoken.h with the pinned cbindgen
 
 CARGO   ?= cargo
@@ -15,7 +16,7 @@ LIB     := $(RELEASE)/libusertoken.so
 EMULATOR := $(RELEASE)/ut-emulator
 VENV    := $(BUILD)/venv
 
-.PHONY: all build demo test test-rust test-c test-python test-csharp header install clean
+.PHONY: all build demo test test-rust test-c test-python test-csharp wheel header install clean
 
 all: build
 
@@ -45,13 +46,18 @@ test-c: build
 	cmake --build $(BUILD)/ctest -j2
 	ctest --test-dir $(BUILD)/ctest --output-on-failure -j2
 
-$(VENV)/bin/pytest:
-	$(PYTHON) -m venv $(VENV)
+# Remade whenever the requirements change.
+$(VENV)/.installed: bindings/python/requirements-dev.txt
+	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r bindings/python/requirements-dev.txt
+	touch $@
 
-test-python: build $(VENV)/bin/pytest
+test-python: build $(VENV)/.installed
 	$(MAKE) -C bindings/python test PYTHON=$(CURDIR)/$(VENV)/bin/python
+
+wheel: build $(VENV)/.installed
+	$(MAKE) -C bindings/python wheel PYTHON=$(CURDIR)/$(VENV)/bin/python
 
 test-csharp: build
 	$(MAKE) -C bindings/csharp test

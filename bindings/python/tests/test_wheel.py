@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import platform
+import re
 import subprocess
 import sys
 import textwrap
@@ -25,14 +27,21 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
-def test_the_wheel_carries_the_library_and_a_platform_tag(wheel):
-    assert wheel.name.startswith("usertoken-1.0.0-py3-none-")
-    assert not wheel.name.endswith("-any.whl")
+def test_the_wheel_carries_the_library_and_a_manylinux_tag(wheel):
+    assert re.fullmatch(r"usertoken-1\.0\.0-py3-none-manylinux_2_\d+_" + platform.machine() + r"\.whl",
+                        wheel.name), wheel.name
     names = zipfile.ZipFile(wheel).namelist()
     assert f"usertoken/{_native._FILENAME}" in names
     assert "usertoken/py.typed" in names
     assert "Root-Is-Purelib: false" in zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith(".dist-info/WHEEL"))).decode()
+
+
+def test_the_library_in_the_wheel_is_stripped(wheel, tmp_path):
+    library = zipfile.ZipFile(wheel).extract(f"usertoken/{_native._FILENAME}", tmp_path)
+    sections = subprocess.run(["readelf", "--section-headers", "--wide", library],
+                              check=True, capture_output=True, text=True).stdout
+    assert ".symtab" not in sections and ".debug_line" not in sections
 
 
 def test_installed_in_a_fresh_venv_it_works(wheel, emulator, tmp_path):
