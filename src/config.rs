@@ -126,6 +126,11 @@ impl Config {
 const CALLS: [&str; 3] = ["issue", "renew", "revoke"];
 
 impl Config {
+    /// True when `base_url` names this machine (`127.0.0.0/8`, `::1`, `localhost`).
+    pub fn base_is_loopback(&self) -> bool {
+        self.base_url.host().is_some_and(|host| is_loopback(&host))
+    }
+
     /// `{base_url}/public/v{version}/usertoken/{call}`, keeping any path prefix of the base.
     pub fn endpoint(&self, version: &str, call: &str) -> reqwest::Url {
         match CALLS.iter().position(|c| *c == call) {
@@ -274,8 +279,10 @@ mod tests {
         let c = Config::parse(None, env).unwrap();
         assert_eq!(c.api_key, "env-key");
         assert_eq!(c.endpoint("6", "renew").as_str(), "http://127.0.0.1:9/public/v6/usertoken/renew");
+        assert!(c.base_is_loopback());
         let c = Config::parse(Some(r#"{"api_key":"cfg","base_url":"https://example.com/api/"}"#), env).unwrap();
         assert_eq!(c.api_key, "cfg");
+        assert!(!c.base_is_loopback());
         assert_eq!(c.endpoint("6.1", "revoke").as_str(), "https://example.com/api/public/v6.1/usertoken/revoke");
         // Version 6's endpoints are built in advance; they keep the prefix all the same.
         for call in ["issue", "renew", "revoke"] {

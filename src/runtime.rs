@@ -170,6 +170,11 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
         let proxy = reqwest::Proxy::all(proxy.as_str())
             .map_err(|e| Error::invalid_config(format!("proxy is not a valid proxy URL: {e}")))?;
         builder = builder.proxy(proxy);
+    } else if config.base_is_loopback() {
+        // A server on this machine (an emulator, a local gateway) is never reached through a
+        // proxy taken from the environment: HTTP_PROXY without a NO_PROXY that names loopback
+        // would otherwise send its calls away. A configured `proxy` still applies.
+        builder = builder.no_proxy();
     }
     if let Some(path) = &config.ca_file {
         let pem = std::fs::read(path)

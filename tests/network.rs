@@ -161,3 +161,39 @@ fn connect_timeout_ms_bounds_a_connection_that_is_never_accepted() {
     assert!(elapsed >= Duration::from_millis(250), "gave up before connect_timeout_ms: {elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "connect_timeout_ms did not bound the attempt: {elapsed:?}");
 }
+
+/// Set in the copy of this test binary that runs with a proxy in its environment (the
+/// environment's proxies are read once per process, so they cannot be changed in this one).
+const PROXY_ENV_CHILD: &str = "UT_TEST_PROXY_ENV_CHILD";
+
+#[test]
+fn a_proxy_from_the_environment_is_used_except_for_a_loopback_base_url() {
+    if std::env::var_os(PROXY_ENV_CHILD).is_some() {
+        // Every variable points at the proxy and NO_PROXY is unset. The emulator on loopback
+        // is reached directly; a host elsewhere goes through the proxy.
+        let f = Fixture::new();
+        let (code, body) = f.client("").issue(USERNAME, PASSWORD);
+        assert_eq!(code, "UT_OK", "{body}");
+        assert!(body.contains("TokenType"), "the emulator answered, not the proxy: {body}");
+        let config = format!(r#"{{"base_url":"http://usertoken.invalid","api_key":"{API_KEY}","allow_http":true}}"#);
+        let (code, body) = client_for(&config).issue(USERNAME, PASSWORD);
+        assert_eq!((code.as_str(), body.as_str()), ("UT_OK", r#"{"AccessToken":"through-the-proxy"}"#));
+        return;
+    }
+    let proxy = FakeProxy::start(r#"{"AccessToken":"through-the-proxy"}"#);
+    let name = "a_proxy_from_the_environment_is_used_except_for_a_loopback_base_url";
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child.args([name, "--exact", "--test-threads=1"]).env(PROXY_ENV_CHILD, "1");
+    for variable in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        child.env(variable, proxy.url());
+    }
+    for variable in ["NO_PROXY", "no_proxy"] {
+        child.env_remove(variable);
+    }
+    let output = child.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("1 passed"), "the child ran the test: {stdout}");
+    let lines: Vec<String> = proxy.requests().iter().map(|head| head[0].clone()).collect();
+    assert_eq!(lines, ["POST http://usertoken.invalid/public/v6/usertoken/issue HTTP/1.1"]);
+}
