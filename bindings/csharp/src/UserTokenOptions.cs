@@ -33,7 +33,8 @@ namespace UserToken
         /// <summary><c>user_agent</c>: default <c>usertoken/&lt;version&gt;</c>.</summary>
         public string UserAgent { get; set; }
 
-        /// <summary><c>proxy</c>: default: the usual HTTPS_PROXY / NO_PROXY environment.</summary>
+        /// <summary><c>proxy</c>: default: the usual HTTPS_PROXY / NO_PROXY environment; a loopback
+        /// <c>base_url</c> is always reached directly.</summary>
         public string Proxy { get; set; }
 
         /// <summary><c>ca_file</c>: a PEM file of extra trust roots.</summary>
