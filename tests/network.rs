@@ -6,70 +6,31 @@ mod common;
 use common::*;
 use serde_json::Value;
 use socket2::{Domain, Socket, Type};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::io::{BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 /// Nothing listens on the discard port of loopback: a call that went there directly would
 /// fail with `UT_CONNECT`.
 const UNREACHABLE_BASE: &str = "http://127.0.0.1:9";
 
-/// A forward proxy that answers every request itself with `answer`, and records the request
-/// line and headers of each.
-struct FakeProxy {
-    addr: SocketAddr,
-    seen: Arc<Mutex<Vec<Vec<String>>>>,
-}
-
-impl FakeProxy {
-    fn start(answer: &'static str) -> FakeProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let record = seen.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let record = record.clone();
-                std::thread::spawn(move || serve(stream, answer, &record));
-            }
-        });
-        FakeProxy { addr, seen }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn requests(&self) -> Vec<Vec<String>> {
-        self.seen.lock().unwrap().clone()
-    }
+/// A forward proxy that answers every request itself with `answer`.
+fn fake_proxy(answer: &'static str) -> StandIn {
+    StandIn::start(move |stream, heads| serve(stream, answer, heads))
 }
 
 /// Keep-alive: one request after another until the client closes the connection.
-fn serve(stream: TcpStream, answer: &str, record: &Mutex<Vec<Vec<String>>>) {
+fn serve(stream: TcpStream, answer: &str, heads: &Heads) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
-    loop {
-        let mut head = Vec::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let line = line.trim_end().to_owned();
-            if line.is_empty() {
-                break;
-            }
-            head.push(line);
-        }
+    while let Some(head) = read_head(&mut reader) {
         let length = head
             .iter()
             .find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
             .unwrap_or(0);
         let mut body = vec![0; length];
         reader.read_exact(&mut body).unwrap();
-        record.lock().unwrap().push(head);
+        heads.lock().unwrap().push(head);
         let reply = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}",
             answer.len()
@@ -86,7 +47,7 @@ fn client_for(config: &str) -> Client {
 
 #[test]
 fn a_configured_proxy_carries_every_call() {
-    let proxy = FakeProxy::start(r#"{"AccessToken":"through-the-proxy"}"#);
+    let proxy = fake_proxy(r#"{"AccessToken":"through-the-proxy"}"#);
     let config = format!(r#"{{"base_url":"{UNREACHABLE_BASE}","api_key":"{API_KEY}","proxy":"{}"}}"#, proxy.url());
     let c = client_for(&config);
     let (code, body) = c.issue(USERNAME, PASSWORD);
@@ -96,7 +57,7 @@ fn a_configured_proxy_carries_every_call() {
     let (code, _) = c.revoke("abc");
     assert_eq!(code, "UT_OK");
 
-    let requests = proxy.requests();
+    let requests = proxy.heads();
     let lines: Vec<&str> = requests.iter().map(|head| head[0].as_str()).collect();
     // A plain-HTTP request through a proxy names the whole target URL (absolute form).
     assert_eq!(
@@ -180,7 +141,7 @@ fn a_proxy_from_the_environment_is_used_except_for_a_loopback_base_url() {
         assert_eq!((code.as_str(), body.as_str()), ("UT_OK", r#"{"AccessToken":"through-the-proxy"}"#));
         return;
     }
-    let proxy = FakeProxy::start(r#"{"AccessToken":"through-the-proxy"}"#);
+    let proxy = fake_proxy(r#"{"AccessToken":"through-the-proxy"}"#);
     let name = "a_proxy_from_the_environment_is_used_except_for_a_loopback_base_url";
     let mut child = std::process::Command::new(std::env::current_exe().unwrap());
     child.args([name, "--exact", "--test-threads=1"]).env(PROXY_ENV_CHILD, "1");
@@ -194,6 +155,6 @@ fn a_proxy_from_the_environment_is_used_except_for_a_loopback_base_url() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("1 passed"), "the child ran the test: {stdout}");
-    let lines: Vec<String> = proxy.requests().iter().map(|head| head[0].clone()).collect();
+    let lines: Vec<String> = proxy.heads().iter().map(|head| head[0].clone()).collect();
     assert_eq!(lines, ["POST http://usertoken.invalid/public/v6/usertoken/issue HTTP/1.1"]);
 }

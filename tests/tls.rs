@@ -8,10 +8,9 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::io::{BufReader, Write};
+use std::net::{Shutdown, TcpStream};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use ut_emulator::{Emulator, EmulatorConfig};
 
 /// A file in the temp dir, removed when dropped.
@@ -115,34 +114,12 @@ fn plain_http_to_a_host_that_is_not_loopback_needs_allow_http() {
 }
 
 /// A proxy that only tunnels: it answers a `CONNECT host:port` with 200, then copies bytes
-/// both ways between the client and that address. It records each CONNECT line.
-fn start_tunnel_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let record = record.clone();
-            std::thread::spawn(move || tunnel(client, &record));
-        }
-    });
-    (url, seen)
-}
-
-fn tunnel(client: TcpStream, record: &Mutex<Vec<String>>) {
+/// both ways between the client and that address.
+fn tunnel(client: TcpStream, heads: &Heads) {
     let mut reader = BufReader::new(client.try_clone().unwrap());
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).unwrap();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
-            break;
-        }
-    }
-    let request_line = request_line.trim_end().to_owned();
-    record.lock().unwrap().push(request_line.clone());
-    let target = request_line.strip_prefix("CONNECT ").and_then(|rest| rest.split(' ').next()).unwrap().to_owned();
+    let head = read_head(&mut reader).expect("a CONNECT request");
+    let target = head[0].strip_prefix("CONNECT ").and_then(|rest| rest.split(' ').next()).unwrap().to_owned();
+    heads.lock().unwrap().push(head);
     let mut server = TcpStream::connect(target).unwrap();
     let mut to_client = client;
     to_client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").unwrap();
@@ -162,8 +139,8 @@ fn tunnel(client: TcpStream, record: &Mutex<Vec<String>>) {
 fn https_goes_through_a_configured_proxy_in_a_tunnel() {
     let emulator = https_emulator();
     let ca = TempFile::new("tunnel-ca.pem", emulator.ca_pem().unwrap());
-    let (proxy, seen) = start_tunnel_proxy();
-    let c = client(&emulator.url(), &format!(r#","ca_file":{},"proxy":"{proxy}""#, ca.json_path())).unwrap();
+    let proxy = StandIn::start(tunnel);
+    let c = client(&emulator.url(), &format!(r#","ca_file":{},"proxy":"{}""#, ca.json_path(), proxy.url())).unwrap();
     let token = c.token();
     let (code, body) = c.renew(&format!("Bearer {token}"));
     assert_eq!(code, "UT_OK", "{body}");
@@ -171,5 +148,6 @@ fn https_goes_through_a_configured_proxy_in_a_tunnel() {
     assert_eq!((code.as_str(), body.as_str()), ("UT_OK", "{}"));
     // One tunnel, kept alive for all three calls; the proxy never sees inside it.
     let port = emulator.addr().port();
-    assert_eq!(*seen.lock().unwrap(), [format!("CONNECT 127.0.0.1:{port} HTTP/1.1")]);
+    let lines: Vec<String> = proxy.heads().into_iter().map(|head| head[0].clone()).collect();
+    assert_eq!(lines, [format!("CONNECT 127.0.0.1:{port} HTTP/1.1")]);
 }

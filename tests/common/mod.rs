@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::ptr;
+use std::sync::{Arc, Mutex};
 use usertoken::ffi::calls::{ut_issue, ut_renew, ut_revoke};
 use usertoken::ffi::client::{ut_client, ut_client_free, ut_client_new};
 use usertoken::ffi::info::{ut_free_string, ut_result_name};
@@ -79,6 +80,57 @@ pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body
     let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let payload = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
     (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+}
+
+/// The request heads a stand-in server has read, in order.
+pub type Heads = Mutex<Vec<Vec<String>>>;
+
+/// A stand-in on loopback for what the emulator is not (a proxy): each connection goes to
+/// `serve` on a thread of its own, with the list where it records the request heads it reads.
+pub struct StandIn {
+    pub addr: SocketAddr,
+    heads: Arc<Heads>,
+}
+
+impl StandIn {
+    pub fn start(serve: impl Fn(TcpStream, &Heads) + Send + Sync + 'static) -> StandIn {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let (record, serve) = (heads.clone(), Arc::new(serve));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (record, serve) = (record.clone(), serve.clone());
+                std::thread::spawn(move || serve(stream, &record));
+            }
+        });
+        StandIn { addr, heads }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn heads(&self) -> Vec<Vec<String>> {
+        self.heads.lock().unwrap().clone()
+    }
+}
+
+/// Reads one request head, its request line then its header lines, up to the blank line;
+/// `None` when the stream ends first.
+pub fn read_head(reader: &mut impl BufRead) -> Option<Vec<String>> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            return Some(head);
+        }
+        head.push(line.to_owned());
+    }
 }
 
 pub fn cstr(text: &str) -> CString {
