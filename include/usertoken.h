@@ -82,8 +82,9 @@
 typedef struct ut_client ut_client;
 
 /**
- * A staff login whose token the library keeps valid. Create it with `ut_session_new()`,
- * free it with `ut_session_free()`. May be used from any number of threads at once.
+ * A staff login whose token the library keeps valid. Create it with `ut_session_new()` or
+ * `ut_session_restore()`, free it with `ut_session_free()`. May be used from any number of
+ * threads at once.
  */
 typedef struct ut_session ut_session;
 
@@ -343,6 +344,23 @@ ut_result ut_client_new(const char *config_json, ut_client **client_out, char **
 void ut_client_free(ut_client *client);
 
 /**
+ * Writes to `*json_out` what this client has done since it was made, as a JSON object with
+ * one member per call, sessions' calls included:
+ * `{"issue":{"calls":2,"requests":3,"failures":{"UT_DENIED":1}},"renew":{...},"revoke":{...}}`.
+ * `calls` counts the calls that passed argument checks; `requests` the HTTP requests they
+ * sent, retries included (what the API counts against the site and key); `failures` the
+ * calls that did not end in `UT_OK`, by result name (only names that occurred; a call
+ * cancelled or cut short by `ut_client_free()` counts as `UT_CANCELLED`). The counts are
+ * read without stopping other threads, so calls in flight may or may not be in them.
+ * Free `*json_out` with `ut_free_string()`; a NULL `json_out` returns `UT_NULL_ARGUMENT`
+ * and does nothing else.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `json_out` is NULL or points to a writable pointer.
+ */
+ut_result ut_client_stats(const ut_client *client, char **json_out);
+
+/**
  * The library version, e.g. `"1.0.0"`: a static string, never freed. Never fails.
  */
 const char *ut_version(void);
@@ -424,6 +442,76 @@ ut_result ut_session_new(const ut_client *client,
  * `session` is NULL or a live session; `token_out` is NULL or points to a writable pointer.
  */
 ut_result ut_session_token(ut_session *session, char **token_out);
+
+/**
+ * The async form of `ut_session_token()`: it checks its arguments and returns at once (a
+ * NULL `session` or `callback` is returned and the callback is never called); otherwise it
+ * returns `UT_OK` and `callback(user_data, result, json)` runs exactly once, on a library
+ * thread, with what `ut_session_token()` would give: on `UT_OK`, `json` is the bare access
+ * token (not JSON); otherwise an error document. `json` is borrowed for the duration of the
+ * callback. A token far from its renewal completes without any request; one that needs a
+ * refresh joins the refresh that another caller (blocking or async) already runs, or runs
+ * it on the client's threads, never on the caller's. `*request_id_out` (when not NULL)
+ * receives the id for `ut_cancel()` before the callback can run; a cancelled request
+ * completes with `UT_CANCELLED` while a refresh it started goes on for the session's next
+ * callers. Freeing the client completes it with `UT_CANCELLED`; the session must outlive
+ * the call (free it only after the callback has run).
+ *
+ * # Safety
+ * `session` is NULL or a live session; `user_data` stays valid until the callback has run;
+ * `request_id_out` is NULL or points to writable storage.
+ */
+ut_result ut_session_token_async(ut_session *session,
+                                 ut_callback callback,
+                                 void *user_data,
+                                 uint64_t *request_id_out);
+
+/**
+ * Tells the session that its token was refused (an API call with it answered 401: the
+ * sandbox's nightly reset, a migration): the session forgets the token without sending
+ * anything, and the next `ut_session_token()` issues a new one (one issue, however many
+ * threads ask at once). Returns `UT_OK`, or `UT_NULL_ARGUMENT` for a NULL `session`.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+ut_result ut_session_invalidate(ut_session *session);
+
+/**
+ * Writes the session's state to `*state_out` as a JSON object, so that another process can
+ * go on with the same token through `ut_session_restore()` instead of issuing its own:
+ * `{"access_token","expires","renewals","version","site_id","username"}`, never the
+ * password. **The state holds a live bearer token: store it as a secret** (a file only its
+ * owner can read, a secrets store), and never log it. After a revoke or an invalidate the
+ * session first issues a new token, so what is written is always usable. Free `*state_out`
+ * with `ut_free_string()` (which zeroes it). On failure `*state_out` is an error document.
+ * A NULL `state_out` returns `UT_NULL_ARGUMENT` and does nothing else.
+ *
+ * # Safety
+ * `session` is NULL or a live session; `state_out` is NULL or points to a writable pointer.
+ */
+ut_result ut_session_export(ut_session *session, char **state_out);
+
+/**
+ * Creates a session from the credentials and a `state` written by `ut_session_export()`
+ * (in this process or another). While the saved token is unexpired and was issued for this
+ * `version`, `site_id` and `username`, it is used as it is: no request is sent, and the
+ * renewals it has used still count. Otherwise (expired, or another login) a new token is
+ * issued at once, as `ut_session_new()` does, and its failure is returned. A `state` that
+ * is not such a JSON object (or longer than 64 KiB) is `UT_INVALID_ARGUMENT` naming `state`.
+ * Outputs, ownership and the other arguments are as for `ut_session_new()`.
+ *
+ * # Safety
+ * As `ut_session_new()`; `state` is NULL or a NUL-terminated string.
+ */
+ut_result ut_session_restore(const ut_client *client,
+                             const char *version,
+                             const char *site_id,
+                             const char *username,
+                             const char *password,
+                             const char *state,
+                             ut_session **session_out,
+                             char **error_out);
 
 /**
  * Revokes the session's current token; the next `ut_session_token()` issues a new one.

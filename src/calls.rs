@@ -1,15 +1,18 @@
 //! The three UserToken operations: what each sends and what each accepts back.
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, ServerText};
+use crate::log::Lines;
 use crate::result::Code;
-use crate::transport::{self, Prepared};
+use crate::stats::{CallStats, Stats};
+use crate::transport::{self, Envelope, Prepared};
 use crate::validate::bare_token;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// A validated call, ready to run on any thread, as often as needed.
@@ -21,6 +24,8 @@ pub struct Request {
     /// Secrets the caller holds beyond the operation's own (a session's password and current
     /// token), which the server might echo back all the same.
     pub also_hide: Vec<Zeroizing<String>>,
+    /// Where its log lines go.
+    pub log: Lines,
 }
 
 #[derive(Clone)]
@@ -49,27 +54,63 @@ pub struct TokenFields<'a> {
     pub expires: Option<Cow<'a, str>>,
 }
 
-/// Any JSON value; a string is kept, anything else is skipped.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TextOrOther<'a> {
-    Text(#[serde(borrow)] Cow<'a, str>),
-    Other(serde::de::IgnoredAny),
-}
-
+/// A string, kept; any other JSON value, skipped without being buffered and without
+/// recursion, so that any depth of nesting is skipped (serde_json ignores values iteratively).
 fn text_or_nothing<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-    Ok(match TextOrOther::deserialize(deserializer)? {
-        TextOrOther::Text(text) => Some(text),
-        TextOrOther::Other(_) => None,
-    })
+    struct TextOrNothing;
+    impl<'de> serde::de::Visitor<'de> for TextOrNothing {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_owned())))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    deserializer.deserialize_any(TextOrNothing)
 }
 
-/// What the output rule asks of an issue answer: a string `AccessToken`. Cheaper to check
-/// than `TokenFields`, whose lenient `Expires` makes serde buffer that value.
-#[derive(Deserialize)]
-struct AccessTokenOnly<'a> {
-    #[serde(rename = "AccessToken", borrow)]
-    _access_token: Cow<'a, str>,
+/// The most bytes an access token may have.
+pub(crate) const TOKEN_MAX: usize = 8192;
+
+/// Why an access token from the server cannot be used: it must be 1 to 8192 bytes of
+/// printable ASCII without spaces (0x21-0x7E), since it goes back as a header value.
+pub fn unusable_token(token: &str) -> Option<&'static str> {
+    if token.is_empty() {
+        Some("is empty")
+    } else if token.len() > TOKEN_MAX {
+        Some("is longer than 8192 bytes")
+    } else if !token.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        Some("holds characters other than printable ASCII (0x21-0x7E)")
+    } else {
+        None
+    }
 }
 
 /// Reads a JSON object body as `T`; `None` when it is not one.
@@ -99,9 +140,18 @@ impl Request {
     }
 
     /// Sends the request with its retries and returns the result text of the output rule.
-    pub async fn execute(self, http: reqwest::Client, config: std::sync::Arc<Config>) -> Result<String, Error> {
+    pub async fn execute(self, http: reqwest::Client, config: Arc<Config>, stats: Arc<Stats>) -> Result<String, Error> {
         let call = self.name();
-        let prepared = self.prepare(&config)?;
+        let stats = stats.of(call);
+        let counted = stats.begin();
+        let outcome = self.send(http, &config, stats).await;
+        counted.end(&outcome);
+        outcome
+    }
+
+    async fn send(self, http: reqwest::Client, config: &Config, stats: &CallStats) -> Result<String, Error> {
+        let call = self.name();
+        let prepared = self.prepare(config)?;
         let (credential, token) = match &self.operation {
             Operation::Issue { password, .. } => (password.as_str(), None),
             Operation::Renew { authorization } | Operation::Revoke { authorization } => {
@@ -109,9 +159,9 @@ impl Request {
             }
         };
         let extra = token.into_iter().chain(self.also_hide.iter().map(|s| s.as_str()));
-        let secrets = transport::secrets_of(&config.api_key, credential, extra);
-        let is_issue = matches!(self.operation, Operation::Issue { .. });
-        transport::send(&http, &config, &prepared, &secrets, |body| accept(call, is_issue, body)).await
+        let secrets = ServerText::new([config.api_key.as_str(), credential].into_iter().chain(extra));
+        let log = &self.log;
+        transport::send(&http, config, &prepared, &secrets, log, stats, |body| accept(call, body, &secrets)).await
     }
 
     fn prepare(&self, config: &Config) -> Result<Prepared, Error> {
@@ -155,43 +205,120 @@ fn sensitive(text: &str) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// The output rule for a 2xx body: issue needs an object with a string `AccessToken`;
-/// renew and revoke need JSON, or nothing (then `{}`).
-fn accept(call: &str, is_issue: bool, body: Vec<u8>) -> Result<String, Error> {
+/// The output rule for a 2xx body: issue needs an object with a usable string `AccessToken`;
+/// renew and revoke need JSON, or nothing (then `{}`), and a renew's `AccessToken`, when it
+/// sends one, must be usable too. The API's error envelope is a failure whatever the status.
+fn accept(call: &str, body: Vec<u8>, secrets: &ServerText<'_>) -> Result<String, Error> {
     let decode = |why: &str| Error::new(Code::Decode, format!("{call}: {why}"));
-    if is_issue {
-        if parse_object::<AccessTokenOnly>(&body).is_none() {
-            return Err(decode("the response is not a JSON object with a string AccessToken"));
-        }
-    } else if body.iter().all(u8::is_ascii_whitespace) {
+    if let Some(envelope) = Envelope::parse(&body) {
+        let said = envelope.message.as_deref().map(|m| format!(": {}", secrets.clean(m))).unwrap_or_default();
+        let mut error = decode(&format!("the server answered success with an error{said}"));
+        error.api_code = envelope.code.map(|c| secrets.clean(&c));
+        return Err(error);
+    }
+    if call != "issue" && body.iter().all(u8::is_ascii_whitespace) {
         return Ok("{}".to_owned());
-    } else if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-        return Err(decode("the response body is not JSON"));
+    }
+    if call == "revoke" {
+        serde_json::from_slice::<serde::de::IgnoredAny>(&body).map_err(|_| decode("the response body is not JSON"))?;
+    } else {
+        check_token_answer(call, &body)?;
     }
     // JSON text is UTF-8 and cannot hold a raw NUL, so this is a valid C string.
     String::from_utf8(body).map_err(|_| decode("the response body is not UTF-8"))
+}
+
+/// An issue answer must be an object with a usable `AccessToken`; a renew answer must be JSON,
+/// and when it is an object with an `AccessToken`, that token must be usable.
+fn check_token_answer(call: &str, body: &[u8]) -> Result<(), Error> {
+    let decode = |why: &str| Error::new(Code::Decode, format!("{call}: {why}"));
+    let token = match TokenFields::parse(body) {
+        Some(fields) => fields.access_token,
+        None if call == "issue" => return Err(decode("the response is not a JSON object with a string AccessToken")),
+        None => {
+            let value: serde_json::Value =
+                serde_json::from_slice(body).map_err(|_| decode("the response body is not JSON"))?;
+            if value.get("AccessToken").is_some() {
+                return Err(decode("the AccessToken in the response is not a string"));
+            }
+            return Ok(());
+        }
+    };
+    match unusable_token(&token) {
+        Some(why) => Err(decode(&format!("the AccessToken in the response {why}"))),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn accept(call: &str, body: &[u8]) -> Result<String, Error> {
+        super::accept(call, body.to_vec(), &ServerText::new(["hunter2"]))
+    }
+
     #[test]
     fn issue_needs_an_object_with_a_string_access_token() {
         let ok = br#"{"TokenType":"Bearer","AccessToken":"abc","Expires":"2026-01-01T00:00:00Z"}"#;
-        assert_eq!(accept("issue", true, ok.to_vec()).unwrap().as_bytes(), ok);
+        assert_eq!(accept("issue", ok).unwrap().as_bytes(), ok);
         for bad in [&b""[..], b"{}", b"[\"abc\"]", br#"{"AccessToken":5}"#, b"not json", br#"{"AccessToken":"a""#] {
-            assert_eq!(accept("issue", true, bad.to_vec()).unwrap_err().code, Code::Decode, "{bad:?}");
+            assert_eq!(accept("issue", bad).unwrap_err().code, Code::Decode, "{bad:?}");
         }
     }
 
     #[test]
     fn renew_and_revoke_take_any_json_or_nothing() {
-        assert_eq!(accept("renew", false, Vec::new()).unwrap(), "{}");
-        assert_eq!(accept("revoke", false, b"  \r\n".to_vec()).unwrap(), "{}");
-        assert_eq!(accept("revoke", false, b"{}".to_vec()).unwrap(), "{}");
-        assert_eq!(accept("renew", false, b"[1, 2]".to_vec()).unwrap(), "[1, 2]");
-        assert_eq!(accept("renew", false, b"<html>".to_vec()).unwrap_err().code, Code::Decode);
+        assert_eq!(accept("renew", b"").unwrap(), "{}");
+        assert_eq!(accept("revoke", b"  \r\n").unwrap(), "{}");
+        assert_eq!(accept("revoke", b"{}").unwrap(), "{}");
+        assert_eq!(accept("renew", b"[1, 2]").unwrap(), "[1, 2]");
+        assert_eq!(accept("renew", b"<html>").unwrap_err().code, Code::Decode);
+    }
+
+    #[test]
+    fn unusable_access_tokens_are_decode_errors() {
+        let long = format!(r#"{{"AccessToken":"{}"}}"#, "a".repeat(TOKEN_MAX + 1));
+        let longest = format!(r#"{{"AccessToken":"{}"}}"#, "a".repeat(TOKEN_MAX));
+        for call in ["issue", "renew"] {
+            for bad in [
+                r#"{"AccessToken":""}"#,
+                r#"{"AccessToken":"a\r\nb"}"#,
+                r#"{"AccessToken":"a\u0000b"}"#,
+                r#"{"AccessToken":"a b"}"#,
+                r#"{"AccessToken":"caf\u00e9"}"#,
+                long.as_str(),
+            ] {
+                let error = accept(call, bad.as_bytes()).unwrap_err();
+                assert_eq!(error.code, Code::Decode, "{call} {bad}");
+                assert!(error.message.contains("AccessToken"), "{}", error.message);
+            }
+            assert!(accept(call, longest.as_bytes()).is_ok());
+        }
+        assert_eq!(accept("renew", br#"{"AccessToken":5}"#).unwrap_err().code, Code::Decode);
+        assert!(accept("renew", br#"{"Renewed":true}"#).is_ok(), "a renew answer need not carry a token");
+        assert!(accept("revoke", br#"{"AccessToken":""}"#).is_ok(), "revoke answers are not read");
+    }
+
+    #[test]
+    fn an_error_envelope_is_a_failure_whatever_the_status() {
+        for call in ["issue", "renew", "revoke"] {
+            let body = br#"{"Error":{"Message":"Token hunter2 is\r\nnot valid","Code":"DeniedAccess"}}"#;
+            let error = accept(call, body).unwrap_err();
+            assert_eq!(error.code, Code::Decode, "{call}");
+            assert_eq!(error.api_code.as_deref(), Some("DeniedAccess"));
+            assert!(error.message.contains(r"Token [REDACTED] is\r\nnot valid"), "{}", error.message);
+        }
+    }
+
+    #[test]
+    fn an_expires_nested_deeper_than_serde_recurses_is_skipped() {
+        let deep = format!(r#"{{"AccessToken":"abc","Expires":{}1{}}}"#, "[".repeat(1000), "]".repeat(1000));
+        assert!(accept("issue", deep.as_bytes()).is_ok());
+        let fields = TokenFields::parse(deep.as_bytes()).expect("parsed");
+        assert_eq!((fields.access_token.as_ref(), fields.expires), ("abc", None));
+        let deep = format!(r#"{{"AccessToken":"abc","Expires":{}1{}}}"#, r#"{"a":"#.repeat(1000), "}".repeat(1000));
+        assert!(TokenFields::parse(deep.as_bytes()).is_some());
     }
 
     #[test]

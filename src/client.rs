@@ -4,10 +4,12 @@ use crate::calls::Request;
 use crate::config::Config;
 use crate::error::Error;
 use crate::pending;
-use crate::runtime::{self, Engine};
+use crate::runtime::{self, Engine, PerProcess};
+use crate::stats::Stats;
 use arc_swap::ArcSwapOption;
 use futures_util::FutureExt;
 use std::cell::RefCell;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,9 +25,9 @@ pub struct Client {
     pub config: Arc<Config>,
     /// `None` once the client is closed.
     engine: ArcSwapOption<Engine>,
-    /// Serializes rebuilding the engine in a forked child.
-    rebuild: Mutex<()>,
-    locals: Mutex<Vec<Arc<LocalSlot>>>,
+    /// The local engines of the threads that made blocking calls, so that a free can end them.
+    locals: PerProcess<Mutex<Vec<Arc<LocalSlot>>>>,
+    pub stats: Arc<Stats>,
     /// Callbacks running now; polled by `close`, so that completing a request costs no
     /// system call (a condition variable would wake on every completion).
     running_callbacks: AtomicUsize,
@@ -45,7 +47,7 @@ impl Drop for ThreadSlots {
             if let Ok(mut engine) = slot.try_lock() {
                 // Thread-local destructors run late; an engine that cannot be ended cleanly
                 // here is left alone rather than taking the process down.
-                let _ = std::panic::catch_unwind(AssertUnwindSafe(|| drop(engine.take())));
+                let _ = crate::panics::inside(|| std::panic::catch_unwind(AssertUnwindSafe(|| drop(engine.take()))));
             }
         }
     }
@@ -69,8 +71,8 @@ impl Client {
             id: NEXT_CLIENT_ID.fetch_add(1, Ordering::Relaxed),
             config: Arc::new(config),
             engine: ArcSwapOption::from_pointee(engine),
-            rebuild: Mutex::new(()),
-            locals: Mutex::new(Vec::new()),
+            locals: PerProcess::default(),
+            stats: Arc::default(),
             running_callbacks: AtomicUsize::new(0),
         }))
     }
@@ -89,26 +91,30 @@ impl Client {
         if engine.generation == runtime::generation() {
             return Ok(engine);
         }
-        let _one_at_a_time = self.rebuild.lock().unwrap_or_else(|p| p.into_inner());
-        let current = self.engine.load_full().ok_or_else(closed)?;
-        if current.generation == runtime::generation() {
-            return Ok(current);
-        }
+        // No lock: one could have been inherited locked. Threads of the child that race here
+        // each build one; the first to swap it in wins, the others' are dropped unused.
         let fresh = Arc::new(Engine::shared(&self.config)?);
-        // The inherited engine is leaked by its Drop; only its memory remains.
-        self.engine.store(Some(fresh.clone()));
-        Ok(fresh)
+        let before = self.engine.compare_and_swap(&Some(engine.clone()), Some(fresh.clone()));
+        match before.as_ref() {
+            // The inherited engine is kept by its Drop; only its memory remains.
+            Some(previous) if Arc::ptr_eq(previous, &engine) => Ok(fresh),
+            _ => self.engine.load_full().ok_or_else(closed),
+        }
     }
 
     /// A blocking call: on this thread's local engine, or, inside a runtime (where a
-    /// current-thread runtime cannot block), on the shared one.
+    /// current-thread runtime cannot block) or where this thread's locals are gone (an
+    /// `atexit` handler, a static destructor), on the shared one.
     pub fn call(&self, request: Request) -> Result<String, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
+        let slot = match tokio::runtime::Handle::try_current() {
+            Err(e) if !e.is_thread_local_destroyed() => self.local_slot(),
+            _ => None,
+        };
+        let Some(slot) = slot else {
             let engine = self.engine()?;
-            let work = request.execute((*engine.http).clone(), self.config.clone());
+            let work = request.execute((*engine.http).clone(), self.config.clone(), self.stats.clone());
             return engine.run_blocking(work);
-        }
-        let slot = self.local_slot();
+        };
         let mut engine = slot.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(closed) = self.ensure_open() {
             *engine = None;
@@ -119,26 +125,30 @@ impl Client {
             *engine = Some(Engine::local(&self.config)?);
         }
         let engine = engine.as_ref().expect("just made");
-        engine.block_on(request.execute((*engine.http).clone(), self.config.clone()))
+        engine.block_on(request.execute((*engine.http).clone(), self.config.clone(), self.stats.clone()))
     }
 
-    fn local_slot(&self) -> Arc<LocalSlot> {
-        THREAD_SLOTS.with(|slots| {
-            let mut slots = slots.borrow_mut();
-            if let Some((_, slot)) = slots.0.iter().find(|(id, _)| *id == self.id) {
-                return slot.clone();
-            }
-            // Slots of freed clients are held by this thread alone: let them go.
-            slots.0.retain(|(_, slot)| Arc::strong_count(slot) > 1);
-            let slot = Arc::new(Mutex::new(None));
-            let mut locals = self.locals.lock().unwrap_or_else(|p| p.into_inner());
-            // Slots whose thread has exited (its engine ended with it) are held by the client
-            // alone: drop them, so threads that come and go leave nothing behind.
-            locals.retain(|slot| Arc::strong_count(slot) > 1);
-            locals.push(slot.clone());
-            slots.0.push((self.id, slot.clone()));
-            slot
-        })
+    /// This thread's slot for this client; `None` once the thread's locals are destroyed.
+    fn local_slot(&self) -> Option<Arc<LocalSlot>> {
+        THREAD_SLOTS
+            .try_with(|slots| {
+                let mut slots = slots.borrow_mut();
+                if let Some((_, slot)) = slots.0.iter().find(|(id, _)| *id == self.id) {
+                    return slot.clone();
+                }
+                // Slots of freed clients are held by this thread alone: let them go.
+                slots.0.retain(|(_, slot)| Arc::strong_count(slot) > 1);
+                let slot = Arc::new(Mutex::new(None));
+                let locals = self.locals.get();
+                let mut locals = locals.value.lock().unwrap_or_else(|p| p.into_inner());
+                // Slots whose thread has exited (its engine ended with it) are held by the client
+                // alone: drop them, so threads that come and go leave nothing behind.
+                locals.retain(|slot| Arc::strong_count(slot) > 1);
+                locals.push(slot.clone());
+                slots.0.push((self.id, slot.clone()));
+                slot
+            })
+            .ok()
     }
 
     /// Starts `request`; `registered` learns its id before it can complete. `done` runs
@@ -151,11 +161,32 @@ impl Client {
         done: impl FnOnce(Result<String, Error>) + Send + 'static,
     ) -> Result<u64, Error> {
         let engine = self.engine()?;
+        let work = request.execute((*engine.http).clone(), self.config.clone(), self.stats.clone());
+        self.spawn_pending(&engine, work, registered, done)
+    }
+
+    /// As `call_async`, for any work that gives the text of a result (a session's token).
+    pub fn call_async_with(
+        self: &Arc<Self>,
+        work: impl Future<Output = Result<String, Error>> + Send + 'static,
+        registered: impl FnOnce(u64),
+        done: impl FnOnce(Result<String, Error>) + Send + 'static,
+    ) -> Result<u64, Error> {
+        let engine = self.engine()?;
+        self.spawn_pending(&engine, work, registered, done)
+    }
+
+    fn spawn_pending(
+        self: &Arc<Self>,
+        engine: &Engine,
+        work: impl Future<Output = Result<String, Error>> + Send + 'static,
+        registered: impl FnOnce(u64),
+        done: impl FnOnce(Result<String, Error>) + Send + 'static,
+    ) -> Result<u64, Error> {
         let client = self.clone();
         let completion: pending::Completion = Box::new(move |outcome| client.run_callback(|| done(outcome)));
         let (id, woken) = pending::register(self.id, completion);
         registered(id);
-        let work = request.execute((*engine.http).clone(), self.config.clone());
         engine.handle().spawn(async move {
             let outcome = tokio::select! {
                 outcome = AssertUnwindSafe(work).catch_unwind() => outcome.unwrap_or_else(|_| Err(Error::panic())),
@@ -170,9 +201,9 @@ impl Client {
 
     fn run_callback(&self, callback: impl FnOnce()) {
         self.running_callbacks.fetch_add(1, Ordering::SeqCst);
-        IN_CALLBACK_OF.with(|ids| ids.borrow_mut().push(self.id));
+        let _ = IN_CALLBACK_OF.try_with(|ids| ids.borrow_mut().push(self.id));
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(callback));
-        IN_CALLBACK_OF.with(|ids| ids.borrow_mut().pop());
+        let _ = IN_CALLBACK_OF.try_with(|ids| ids.borrow_mut().pop());
         self.running_callbacks.fetch_sub(1, Ordering::SeqCst);
         drop(outcome);
     }
@@ -188,12 +219,13 @@ impl Client {
         drop(engine);
         // Local engines busy on other threads (a misuse: a call racing the free) end when
         // their thread next touches them or exits.
-        for slot in self.locals.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+        let locals = self.locals.get();
+        for slot in locals.value.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
             if let Ok(mut engine) = slot.try_lock() {
                 engine.take();
             }
         }
-        let own = IN_CALLBACK_OF.with(|ids| ids.borrow().iter().filter(|id| **id == self.id).count());
+        let own = IN_CALLBACK_OF.try_with(|ids| ids.borrow().iter().filter(|id| **id == self.id).count()).unwrap_or(0);
         let deadline = Instant::now() + CALLBACK_DRAIN;
         while self.running_callbacks.load(Ordering::SeqCst) > own && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));

@@ -6,6 +6,10 @@ use std::time::Duration;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.mindbodyonline.com";
 const MAX_CONFIG_BYTES: usize = 1 << 20;
+/// The largest `max_response_bytes`: an answer is buffered whole, so the limit bounds memory.
+pub(crate) const MAX_RESPONSE_BYTES_LIMIT: u64 = 64 << 20;
+/// The proxy schemes the HTTP stack speaks.
+const PROXY_SCHEMES: [&str; 2] = ["http", "https"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -110,10 +114,11 @@ impl Config {
             retry_base: Duration::from_millis(keys.integer("retry_base_ms", 0, u64::MAX)?.unwrap_or(200)),
             retry_max: Duration::from_millis(keys.integer("retry_max_ms", 0, u64::MAX)?.unwrap_or(10_000)),
             user_agent,
-            proxy: keys.nullable_string("proxy")?,
+            proxy: keys.nullable_string("proxy")?.map(|p| check_proxy(&p).map(|()| p)).transpose()?,
             ca_file,
             allow_http,
-            max_response_bytes: keys.integer("max_response_bytes", 1, usize::MAX as u64)?.unwrap_or(1 << 20) as usize,
+            max_response_bytes: keys.integer("max_response_bytes", 1, MAX_RESPONSE_BYTES_LIMIT)?.unwrap_or(1 << 20)
+                as usize,
             worker_threads: keys.integer("worker_threads", 1, 64)?.unwrap_or(2) as usize,
             session_renew_margin: Duration::from_secs(
                 keys.integer("session_renew_margin_s", 0, u64::MAX)?.unwrap_or(3600),
@@ -203,6 +208,35 @@ fn check_header_value(key: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A proxy URL with a scheme the HTTP stack speaks: anything else would be accepted here and
+/// then fail every call.
+fn check_proxy(text: &str) -> Result<(), Error> {
+    let bad = |why: String| Error::invalid_config(format!("proxy \"{}\" {why}", text.escape_debug()));
+    let url = reqwest::Url::parse(text).map_err(|e| bad(format!("is not a valid URL: {e}")))?;
+    if !PROXY_SCHEMES.contains(&url.scheme()) {
+        return Err(bad(format!(
+            "uses the scheme \"{}\"; the schemes supported are {}",
+            url.scheme(),
+            PROXY_SCHEMES.map(|s| format!("{s}://")).join(" and ")
+        )));
+    }
+    if url.host().is_none() {
+        return Err(bad("has no host".to_owned()));
+    }
+    Ok(())
+}
+
+/// The API's documentation gives its base URL as `https://api.mindbodyonline.com/public/v6`;
+/// the library appends that part itself, so a base ending in it would double it.
+fn api_path_suffix(path: &str) -> Option<&str> {
+    let path = path.trim_end_matches('/');
+    let (_, last) = path.rsplit_once('/')?;
+    let version = last.strip_prefix('v').or_else(|| last.strip_prefix('V'))?;
+    let before = &path[..path.len() - last.len() - 1];
+    let is_version = !version.is_empty() && version.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
+    (is_version && before.to_ascii_lowercase().ends_with("/public")).then(|| &path[before.len() - "/public".len()..])
+}
+
 fn check_base_url(text: &str, allow_http: bool) -> Result<reqwest::Url, Error> {
     let bad = |why: &str| Error::invalid_config(format!("base_url \"{}\" {why}", text.escape_debug()));
     let url = reqwest::Url::parse(text).map_err(|e| bad(&format!("is not a valid URL: {e}")))?;
@@ -212,6 +246,16 @@ fn check_base_url(text: &str, allow_http: bool) -> Result<reqwest::Url, Error> {
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(bad("must not carry user information"));
+    }
+    if let Some(suffix) = api_path_suffix(url.path()) {
+        let mut origin = url.clone();
+        let path = url.path().trim_end_matches('/');
+        origin.set_path(&path[..path.len() - suffix.len()]);
+        return Err(bad(&format!(
+            "ends in \"{suffix}\", which the library adds itself (with the version of each call); \
+             write \"{}\" instead",
+            origin.as_str().trim_end_matches('/')
+        )));
     }
     match url.scheme() {
         "https" => {}
@@ -370,6 +414,39 @@ mod tests {
         invalid(r#"{"api_key":"k","base_url":"not a url"}"#, "base_url");
         invalid(r#"{"api_key":"k","base_url":"https://example.com/?q=1"}"#, "base_url");
         invalid(r#"{"api_key":"k","base_url":"https://user:pw@example.com"}"#, "base_url");
+    }
+
+    #[test]
+    fn a_base_url_ending_in_the_api_path_says_what_to_write() {
+        invalid(
+            r#"{"api_key":"k","base_url":"https://api.mindbodyonline.com/public/v6"}"#,
+            "write \"https://api.mindbodyonline.com\" instead",
+        );
+        invalid(r#"{"api_key":"k","base_url":"https://api.mindbodyonline.com/public/v6/"}"#, "/public/v6");
+        invalid(
+            r#"{"api_key":"k","base_url":"https://gw.example.com/mb/PUBLIC/V6.1"}"#,
+            "\"https://gw.example.com/mb\"",
+        );
+        for fine in ["https://gw.example.com/public", "https://gw.example.com/v6", "https://gw.example.com/public/x6"] {
+            assert!(parse(&format!(r#"{{"api_key":"k","base_url":"{fine}"}}"#)).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn proxies_must_use_a_scheme_the_library_speaks() {
+        invalid(r#"{"api_key":"k","proxy":"socks5://127.0.0.1:1080"}"#, "http:// and https://");
+        invalid(r#"{"api_key":"k","proxy":"socks5://127.0.0.1:1080"}"#, "\"socks5\"");
+        invalid(r#"{"api_key":"k","proxy":"not a url"}"#, "proxy");
+        for fine in ["http://127.0.0.1:3128", "https://proxy.example.com"] {
+            let c = parse(&format!(r#"{{"api_key":"k","proxy":"{fine}"}}"#)).unwrap();
+            assert_eq!(c.proxy.as_deref(), Some(fine));
+        }
+    }
+
+    #[test]
+    fn max_response_bytes_is_at_most_64_mib() {
+        assert_eq!(parse(r#"{"api_key":"k","max_response_bytes":67108864}"#).unwrap().max_response_bytes, 64 << 20);
+        invalid(r#"{"api_key":"k","max_response_bytes":67108865}"#, "from 1 to 67108864");
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! The process-wide log sink: one line per attempt, retry and failure, never a secret.
 
 use arc_swap::ArcSwapOption;
-use once_cell::sync::Lazy;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,8 +21,9 @@ struct Logger {
 }
 
 // Lock-free to read, so a log line never waits on (or deadlocks with) a sink being swapped,
-// and a fork in the middle of a swap leaves nothing locked in the child.
-static LOGGER: Lazy<ArcSwapOption<Logger>> = Lazy::new(ArcSwapOption::empty);
+// and a fork in the middle of a swap leaves nothing locked in the child. Built at compile
+// time: lazy initialisation could be caught half-way by a fork.
+static LOGGER: ArcSwapOption<Logger> = ArcSwapOption::const_empty();
 
 /// Installs `sink` for levels up to `max_level`, or removes the sink with `None`.
 pub fn set(sink: Option<(Sink, Level)>) {
@@ -36,6 +36,40 @@ pub fn emit(level: Level, line: impl FnOnce() -> String) {
     if let Some(logger) = guard.as_ref() {
         if level <= logger.max_level {
             (logger.sink)(level, &line());
+        }
+    }
+}
+
+fn wanted(level: Level) -> bool {
+    LOGGER.load().as_ref().is_some_and(|logger| level <= logger.max_level)
+}
+
+/// Where one call's log lines go: to the sink at once, or held back while their caller holds
+/// a lock that a log callback could need (a session's refresh: the callback may ask that
+/// session for its token), to be sent once the lock is released.
+#[derive(Clone, Default)]
+pub struct Lines(Option<Arc<Mutex<Vec<(Level, String)>>>>);
+
+impl Lines {
+    pub fn held() -> Lines {
+        Lines(Some(Arc::default()))
+    }
+
+    pub fn emit(&self, level: Level, line: impl FnOnce() -> String) {
+        match &self.0 {
+            None => emit(level, line),
+            Some(held) if wanted(level) => held.lock().unwrap_or_else(|p| p.into_inner()).push((level, line())),
+            Some(_) => {}
+        }
+    }
+
+    /// Sends the lines held so far, in order.
+    pub fn flush(&self) {
+        if let Some(held) = &self.0 {
+            let lines = std::mem::take(&mut *held.lock().unwrap_or_else(|p| p.into_inner()));
+            for (level, line) in lines {
+                emit(level, || line);
+            }
         }
     }
 }

@@ -7,24 +7,41 @@
 //! would: no hand-off between threads on the hot path.
 //!
 //! A forked child has none of its parent's threads, so it cannot use the parent's runtime or
-//! its pooled connections. A `pthread_atfork` hook bumps a generation counter in the child;
-//! an `Engine` from an older generation is abandoned (never dropped: its locks may be held by
-//! threads that no longer exist) and a fresh one built on first use.
+//! its pooled connections. A `pthread_atfork` hook, registered when the library is loaded,
+//! bumps a generation counter in the child; an `Engine` from an older generation is abandoned
+//! (never dropped: its locks may be held by threads that no longer exist) and a fresh one
+//! built on first use. `PerProcess` does the same for any other state with a lock in it.
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::pending;
+use arc_swap::ArcSwap;
 use futures_util::FutureExt;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::runtime::{Handle, Runtime, RuntimeFlavor};
 
 static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
-static FORK_HOOK: Once = Once::new();
+static FORK_HOOKS_REGISTERED: AtomicBool = AtomicBool::new(false);
+
+/// Registers the fork hooks when the library is loaded, before any thread of the host can be
+/// inside it: registering on first use instead could leave a child waiting for a
+/// registration that a parent thread had begun.
+#[used]
+#[link_section = ".init_array"]
+static REGISTER_FORK_HOOKS_AT_LOAD: extern "C" fn() = register_fork_hooks;
+
+extern "C" fn register_fork_hooks() {
+    // Never waits: whoever comes first registers, once.
+    if !FORK_HOOKS_REGISTERED.swap(true, Ordering::SeqCst) {
+        // SAFETY: the three hooks are plain functions that live as long as the process.
+        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child)) };
+    }
+}
 
 extern "C" fn before_fork() {
     pending::before_fork();
@@ -41,10 +58,49 @@ extern "C" fn after_fork_in_child() {
 
 /// The current fork generation of this process.
 pub fn generation() -> u64 {
-    FORK_HOOK.call_once(|| unsafe {
-        libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child));
-    });
+    // Where a loader ignored the constructor above.
+    if !FORK_HOOKS_REGISTERED.load(Ordering::Relaxed) {
+        register_fork_hooks();
+    }
     FORK_GENERATION.load(Ordering::SeqCst)
+}
+
+/// A value that belongs to the process that made it. A forked child gets a fresh
+/// `T::default()` on first use instead of its parent's, which a parent thread may have held
+/// locked, or been changing, at the moment of the fork; the parent's is kept, never dropped.
+pub struct PerProcess<T> {
+    current: ArcSwap<Owned<T>>,
+}
+
+pub struct Owned<T> {
+    generation: u64,
+    pub value: T,
+}
+
+impl<T: Default + Send + Sync + 'static> Default for PerProcess<T> {
+    fn default() -> Self {
+        PerProcess { current: ArcSwap::from_pointee(Owned { generation: generation(), value: T::default() }) }
+    }
+}
+
+impl<T: Default + Send + Sync + 'static> PerProcess<T> {
+    /// This process's value.
+    pub fn get(&self) -> Arc<Owned<T>> {
+        let current = self.current.load_full();
+        let now = generation();
+        if current.generation == now {
+            return current;
+        }
+        let fresh = Arc::new(Owned { generation: now, value: T::default() });
+        let before = self.current.compare_and_swap(&current, fresh.clone());
+        if Arc::ptr_eq(&before, &current) {
+            abandon(Box::new(current));
+            fresh
+        } else {
+            // Another thread of this child replaced it first.
+            self.current.load_full()
+        }
+    }
 }
 
 pub struct Engine {
@@ -57,7 +113,10 @@ impl Engine {
     /// The client's shared engine, with `worker_threads` workers.
     pub fn shared(config: &Config) -> Result<Engine, Error> {
         let mut builder = tokio::runtime::Builder::new_multi_thread();
-        builder.worker_threads(config.worker_threads).thread_name("usertoken-worker");
+        builder
+            .worker_threads(config.worker_threads)
+            .thread_name("usertoken-worker")
+            .on_thread_start(crate::panics::library_thread);
         Engine::build(config, builder)
     }
 
@@ -82,6 +141,16 @@ impl Engine {
 
     /// Runs `work` to completion on this thread; for a local engine outside any runtime.
     pub fn block_on<T>(&self, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        let work = async {
+            // A current-thread runtime polls its I/O driver only while it runs, so a pooled
+            // connection that the server closed since this thread's last call (servers and
+            // load balancers close idle ones after a few seconds) is not yet known to be
+            // closed, and the pool would hand it out. The first yield lets the driver report
+            // the close, the second lets the connection's task act on it.
+            tokio::task::yield_now().await;
+            tokio::task::yield_now().await;
+            work.await
+        };
         std::panic::catch_unwind(AssertUnwindSafe(|| self.runtime.block_on(work)))
             .unwrap_or_else(|_| Err(Error::panic()))
     }
@@ -115,25 +184,24 @@ impl Drop for Engine {
             runtime.shutdown_background();
             drop(http);
         } else {
-            abandon(Abandoned { _runtime: runtime, _http: http, next: std::ptr::null_mut() });
+            abandon(Box::new((runtime, http)));
         }
     }
 }
 
-/// An engine inherited through fork(): its threads do not exist here and its locks may be
-/// held forever, so it can never be dropped. It is kept, not leaked: a process-wide list
-/// holds it, so memory checkers see it as reachable.
+/// State inherited through fork() (an engine, a `PerProcess` value): its threads do not exist
+/// here and its locks may be held forever, so it can never be dropped. It is kept, not
+/// leaked: a process-wide list holds it, so memory checkers see it as reachable.
 struct Abandoned {
-    _runtime: Runtime,
-    _http: reqwest::Client,
+    _state: Box<dyn Send>,
     next: *mut Abandoned,
 }
 
 static ABANDONED: AtomicPtr<Abandoned> = AtomicPtr::new(std::ptr::null_mut());
 
 /// Pushes onto a lock-free list: a lock could itself have been inherited locked.
-fn abandon(engine: Abandoned) {
-    let node = Box::into_raw(Box::new(engine));
+fn abandon(state: Box<dyn Send>) {
+    let node = Box::into_raw(Box::new(Abandoned { _state: state, next: std::ptr::null_mut() }));
     let mut head = ABANDONED.load(Ordering::Acquire);
     loop {
         // SAFETY: `node` is ours until the exchange below publishes it.

@@ -2,10 +2,11 @@
 //! `max_response_bytes`, failures mapped to result codes, secrets kept out of every message.
 
 use crate::config::Config;
-use crate::error::{redact, Error};
-use crate::log::{self, Level};
+use crate::error::{Error, ServerText};
+use crate::log::{Level, Lines};
 use crate::result::Code;
 use crate::retry::{is_retryable_status, parse_retry_after, Decision, RetryPolicy};
+use crate::stats::CallStats;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -32,9 +33,16 @@ struct Answer {
 }
 
 enum Failure {
+    /// No connection could be made: the request never left.
     Connect(String),
+    /// The connection failed after it was made: the request may have reached the server.
+    Dropped(String),
     Timeout,
 }
+
+/// The most a body buffer is given up front, whatever length the server announces: memory
+/// follows what has arrived, never what was promised.
+const FIRST_BUFFER_BYTES: usize = 16 * 1024;
 
 /// Sends `request` until a 2xx answer (whose body `accept` turns into the result), a final
 /// failure, or the last retry. `secrets` are removed from any text the server sends back.
@@ -42,20 +50,25 @@ pub async fn send(
     http: &reqwest::Client,
     config: &Config,
     request: &Prepared,
-    secrets: &[&str],
+    secrets: &ServerText<'_>,
+    log: &Lines,
+    stats: &CallStats,
     accept: impl FnOnce(Vec<u8>) -> Result<String, Error>,
 ) -> Result<String, Error> {
     let policy = RetryPolicy { max_retries: config.max_retries, base: config.retry_base, max: config.retry_max };
     let call = request.call;
     let mut attempts = 0;
+    // A revoke that may have reached the server already can be answered "denied" on a retry.
+    let mut maybe_delivered = false;
     loop {
         attempts += 1;
-        log::emit(Level::Debug, || format!("{call}: attempt {attempts}: {} {}", request.method, request.url));
+        stats.sent();
+        log.emit(Level::Debug, || format!("{call}: attempt {attempts}: {} {}", request.method, request.url));
         let started = Instant::now();
         let (error, retry_after) = match attempt(http, config, request).await {
             Ok(answer) if answer.status.is_success() => {
                 let elapsed = started.elapsed().as_millis();
-                log::emit(Level::Info, || {
+                log.emit(Level::Info, || {
                     format!("{call}: attempt {attempts}: HTTP {} in {elapsed} ms", answer.status.as_u16())
                 });
                 let status = answer.status.as_u16();
@@ -71,22 +84,36 @@ pub async fn send(
                 // The status applies: the server answered, with a body that is not as promised.
                 return outcome.map_err(|mut error| {
                     error.http_status = Some(status);
-                    fail(call, error, attempts)
+                    fail(call, error, attempts, log)
                 });
             }
             Ok(answer) => {
+                let denied = matches!(answer.status.as_u16(), 401 | 403);
+                if denied && maybe_delivered && call == "revoke" {
+                    log.emit(Level::Info, || {
+                        format!(
+                            "{call}: attempt {attempts}: HTTP {}: an earlier attempt had revoked the token",
+                            answer.status.as_u16()
+                        )
+                    });
+                    return Ok("{}".to_owned());
+                }
+                maybe_delivered |= answer.status.is_server_error();
                 let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, SystemTime::now()));
                 (status_error(call, &answer, secrets), retry_after)
             }
-            Err(Failure::Timeout) => (
-                Error::new(
-                    Code::Timeout,
-                    format!("{call}: no full response within timeout_ms ({} ms)", config.timeout.as_millis()),
-                ),
-                None,
-            ),
+            Err(Failure::Timeout) => {
+                maybe_delivered = true;
+                let limit = config.timeout.as_millis();
+                (Error::new(Code::Timeout, format!("{call}: no full response within timeout_ms ({limit} ms)")), None)
+            }
+            Err(Failure::Dropped(why)) => {
+                maybe_delivered = true;
+                (Error::new(Code::Connect, format!("{call}: {}: {}", target(request), secrets.clean(&why))), None)
+            }
             Err(Failure::Connect(why)) => {
-                (Error::new(Code::Connect, format!("{call}: {}", redact(&why, secrets))), None)
+                let message = format!("{call}: cannot connect to {}: {}", target(request), secrets.clean(&why));
+                (Error::new(Code::Connect, message), None)
             }
         };
         let retryable = error.http_status.map_or(true, is_retryable_status);
@@ -94,7 +121,7 @@ pub async fn send(
         if retryable {
             match policy.decide(attempts - 1, retry_after) {
                 Decision::RetryAfter(wait) => {
-                    log::emit(Level::Warn, || {
+                    log.emit(Level::Warn, || {
                         format!(
                             "{call}: attempt {attempts} failed ({}); retrying in {} ms",
                             error.message,
@@ -114,13 +141,22 @@ pub async fn send(
                 }
             }
         }
-        return Err(fail(call, error, attempts));
+        return Err(fail(call, error, attempts, log));
     }
 }
 
-fn fail(call: &str, mut error: Error, attempts: u32) -> Error {
+/// `host:port` of the request, for messages: a failure says where it was going.
+fn target(request: &Prepared) -> String {
+    let host = request.url.host_str().unwrap_or("?");
+    match request.url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+fn fail(call: &str, mut error: Error, attempts: u32, log: &Lines) -> Error {
     error.attempts = attempts;
-    log::emit(Level::Error, || format!("{call}: failed after {attempts} attempt(s): {error}"));
+    log.emit(Level::Error, || format!("{call}: failed after {attempts} attempt(s): {error}"));
     error
 }
 
@@ -136,11 +172,14 @@ async fn attempt(http: &reqwest::Client, config: &Config, request: &Prepared) ->
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let limit = config.max_response_bytes;
-        if response.content_length().is_some_and(|n| n > limit as u64) {
+        let announced = response.content_length();
+        if announced.is_some_and(|n| n > limit as u64) {
             return Ok(Answer { status, retry_after, body: Vec::new(), truncated: true });
         }
-        // One byte more than announced: room for the NUL that makes the body a C string.
-        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize + 1);
+        // One byte more than announced, room for the NUL that makes the body a C string; but
+        // never more than a first buffer, whatever was announced.
+        let first = announced.map_or(0, |n| (n as usize).min(FIRST_BUFFER_BYTES)) + 1;
+        let mut body = Vec::with_capacity(first);
         while let Some(chunk) = response.chunk().await.map_err(|e| transport_failure(e, config))? {
             if body.len() + chunk.len() > limit {
                 let room = limit - body.len();
@@ -166,7 +205,8 @@ fn transport_failure(error: reqwest::Error, config: &Config) -> Failure {
         }
         _ => {}
     }
-    // The URL holds nothing secret, but the chain below already says what failed.
+    let connect = error.is_connect();
+    // The URL holds nothing secret, but the message names host and port already.
     let error = error.without_url();
     let mut text = error.to_string();
     let mut source = std::error::Error::source(&error);
@@ -178,25 +218,37 @@ fn transport_failure(error: reqwest::Error, config: &Config) -> Failure {
         }
         source = cause.source();
     }
-    Failure::Connect(text)
+    if connect {
+        Failure::Connect(text)
+    } else {
+        Failure::Dropped(text)
+    }
 }
 
+/// The API's error envelope, `{"Error":{"Message":..,"Code":..}}`.
 #[derive(Deserialize)]
-struct Envelope {
+pub struct Envelope {
     #[serde(rename = "Error")]
-    error: EnvelopeError,
+    pub error: EnvelopeError,
 }
 
 #[derive(Deserialize)]
-struct EnvelopeError {
-    #[serde(rename = "Message")]
-    message: Option<String>,
-    #[serde(rename = "Code")]
-    code: Option<String>,
+pub struct EnvelopeError {
+    #[serde(rename = "Message", default)]
+    pub message: Option<String>,
+    #[serde(rename = "Code", default)]
+    pub code: Option<String>,
+}
+
+impl Envelope {
+    /// The envelope of a body, when it is one.
+    pub fn parse(body: &[u8]) -> Option<EnvelopeError> {
+        serde_json::from_slice::<Envelope>(body).ok().map(|e| e.error)
+    }
 }
 
 /// Maps a non-2xx answer to its result code, keeping the API's `Error.Message`/`Error.Code`.
-fn status_error(call: &str, answer: &Answer, secrets: &[&str]) -> Error {
+fn status_error(call: &str, answer: &Answer, secrets: &ServerText<'_>) -> Error {
     let status = answer.status.as_u16();
     let code = match status {
         401 | 403 => Code::Denied,
@@ -204,10 +256,10 @@ fn status_error(call: &str, answer: &Answer, secrets: &[&str]) -> Error {
         500..=599 => Code::ServerError,
         _ => Code::HttpError,
     };
-    let envelope = serde_json::from_slice::<Envelope>(&answer.body).ok().map(|e| e.error);
+    let envelope = Envelope::parse(&answer.body);
     let reason = answer.status.canonical_reason().unwrap_or("");
     let mut message = match envelope.as_ref().and_then(|e| e.message.as_deref()) {
-        Some(text) => format!("{call}: HTTP {status}: {}", redact(text, secrets)),
+        Some(text) => format!("{call}: HTTP {status}: {}", secrets.clean(text)),
         None => format!("{call}: HTTP {status} {reason}").trim_end().to_owned(),
     };
     if answer.status.is_redirection() {
@@ -215,16 +267,6 @@ fn status_error(call: &str, answer: &Answer, secrets: &[&str]) -> Error {
     }
     let mut error = Error::new(code, message);
     error.http_status = Some(status);
-    error.api_code = envelope.and_then(|e| e.code).map(|c| redact(&c, secrets));
+    error.api_code = envelope.and_then(|e| e.code).map(|c| secrets.clean(&c));
     error
-}
-
-/// The secrets of a call that may never appear in a message or a log line: the API key, the
-/// password or the authorization value, and `extra` (the bare token, a session's secrets).
-pub fn secrets_of<'a>(api_key: &'a str, credential: &'a str, extra: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut secrets = vec![api_key, credential];
-    secrets.extend(extra);
-    // Longest first, so a secret that contains another is removed whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets
 }

@@ -214,12 +214,12 @@ fn any_json() -> impl Strategy<Value = Value> {
 }
 
 #[test]
-fn any_object_with_a_string_access_token_is_an_accepted_issue_answer() {
+fn any_object_with_a_usable_access_token_is_an_accepted_issue_answer() {
     let f = Fixture::new();
     let c = f.client(r#""max_retries":0"#);
     let extra = prop::collection::btree_map("[A-Za-z]{1,10}", any_json(), 0..4);
     runner(48)
-        .run(&("\\PC{0,40}", extra, prop::option::of(any_json())), |(token, extra, expires)| {
+        .run(&("[!-~]{1,40}", extra, prop::option::of(any_json())), |(token, extra, expires)| {
             let mut body = serde_json::Map::new();
             body.insert("AccessToken".to_owned(), Value::from(token));
             if let Some(expires) = expires {
@@ -235,6 +235,27 @@ fn any_object_with_a_string_access_token_is_an_accepted_issue_answer() {
             let (code, out) = c.issue(USERNAME, PASSWORD);
             prop_assert_eq!(code, "UT_OK", "{}", out);
             prop_assert_eq!(out, text, "the body exactly as received");
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_access_token_that_cannot_be_sent_back_is_a_decode_error() {
+    let f = Fixture::new();
+    let c = f.client(r#""max_retries":0"#);
+    let unusable = "\\PC{0,40}"
+        .prop_filter("unusable", |t: &String| t.is_empty() || !t.bytes().all(|b| (0x21..=0x7e).contains(&b)));
+    runner(32)
+        .run(&(unusable, prop::bool::ANY), |(token, renew)| {
+            let text = json!({"AccessToken": token, "Expires": "2099-01-01T00:00:00Z"}).to_string();
+            let call = if renew { "renew" } else { "issue" };
+            f.fault(&json!({"kind": "status", "status": 200, "body": text, "call": call}).to_string());
+            let (code, out) = if renew { c.renew("a-token") } else { c.issue(USERNAME, PASSWORD) };
+            prop_assert_eq!(code, "UT_DECODE", "{}", out);
+            let d = doc(&out);
+            prop_assert_eq!(d["http_status"].as_u64(), Some(200));
+            prop_assert_eq!(d["attempts"].as_u64(), Some(1));
             Ok(())
         })
         .unwrap();

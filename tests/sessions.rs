@@ -11,52 +11,6 @@ use usertoken::ffi::*;
 
 const DAY: i64 = 24 * 3600;
 
-struct Session(*mut ut_session);
-
-unsafe impl Send for Session {}
-unsafe impl Sync for Session {}
-
-impl Session {
-    fn new(client: &Client, password: &str) -> Result<Session, (String, String)> {
-        let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(USERNAME), cstr(password));
-        let mut raw = ptr::null_mut();
-        let mut error: *mut c_char = ptr::null_mut();
-        let code =
-            unsafe { ut_session_new(client.raw, v.as_ptr(), s.as_ptr(), u.as_ptr(), p.as_ptr(), &mut raw, &mut error) };
-        if code == UT_OK {
-            assert!(error.is_null());
-            Ok(Session(raw))
-        } else {
-            assert!(raw.is_null());
-            Err((name(code), take(error)))
-        }
-    }
-
-    fn token(&self) -> (String, String) {
-        let mut out = ptr::null_mut();
-        let code = unsafe { ut_session_token(self.0, &mut out) };
-        (name(code), take(out))
-    }
-
-    fn ok_token(&self) -> String {
-        let (code, token) = self.token();
-        assert_eq!(code, "UT_OK", "{token}");
-        token
-    }
-
-    fn revoke(&self) -> (String, String) {
-        let mut out = ptr::null_mut();
-        let code = unsafe { ut_session_revoke(self.0, &mut out) };
-        (name(code), take(out))
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        unsafe { ut_session_free(self.0) };
-    }
-}
-
 fn counts(f: &Fixture) -> (u64, u64, u64) {
     let s = f.stats();
     (s["issue"].as_u64().unwrap(), s["renew"].as_u64().unwrap(), s["revoke"].as_u64().unwrap())
@@ -66,7 +20,7 @@ fn counts(f: &Fixture) -> (u64, u64, u64) {
 fn a_fresh_token_is_served_without_any_request() {
     let f = Fixture::new();
     let c = f.client("");
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     let first = session.ok_token();
     for _ in 0..10 {
         assert_eq!(session.ok_token(), first);
@@ -81,7 +35,7 @@ fn a_token_inside_the_margin_is_renewed_once() {
     let f = Fixture::new();
     let c = f.client("");
     f.advance_clock(-(DAY - 1800));
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     let token = session.ok_token();
     assert_eq!(counts(&f), (1, 1, 0), "30 minutes left is inside the 1 h margin");
     assert_eq!(session.ok_token(), token);
@@ -92,7 +46,7 @@ fn a_token_inside_the_margin_is_renewed_once() {
 fn seven_renewals_then_a_new_token() {
     let f = Fixture::new();
     let c = f.client(r#""session_renew_margin_s":864000"#);
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     let first = session.ok_token();
     for _ in 1..7 {
         assert_eq!(session.ok_token(), first);
@@ -109,7 +63,7 @@ fn seven_renewals_then_a_new_token() {
 fn a_denied_renew_issues_a_new_token() {
     let f = Fixture::new();
     let c = f.client(r#""session_renew_margin_s":864000"#);
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     let first = session.ok_token();
     assert_eq!(c.revoke(&first).0, "UT_OK", "revoked behind the session's back");
     let second = session.ok_token();
@@ -122,7 +76,7 @@ fn sixteen_threads_share_one_refresh() {
     let f = Fixture::new();
     let c = f.client("");
     f.advance_clock(-(DAY - 1800));
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     f.fault(r#"{"kind":"delay","delay_ms":200,"call":"renew"}"#);
     let barrier = std::sync::Barrier::new(16);
     let tokens: Vec<String> = std::thread::scope(|scope| {
@@ -145,7 +99,7 @@ fn a_failed_refresh_serves_the_still_valid_token() {
     let f = Fixture::new();
     let c = f.client(r#""max_retries":0"#);
     f.advance_clock(-(DAY - 1800));
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     let issued = f.control("GET", "/_emulator/tokens", "").1["tokens"][0]["token"].as_str().unwrap().to_owned();
     f.fault(r#"{"kind":"status","status":503,"call":"renew"}"#);
     assert_eq!(session.ok_token(), issued);
@@ -159,7 +113,7 @@ fn a_failed_refresh_of_an_expired_token_is_an_error() {
     let f = Fixture::new();
     let c = f.client(r#""max_retries":0"#);
     f.advance_clock(-(DAY + 60));
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     f.fault(r#"{"kind":"status","status":503,"call":"renew"}"#);
     let (code, text) = session.token();
     assert_eq!(code, "UT_SERVER_ERROR");
@@ -171,7 +125,7 @@ fn a_server_echoing_the_password_on_renew_is_redacted() {
     let f = Fixture::new();
     let c = f.client(r#""max_retries":0"#);
     f.advance_clock(-(DAY + 60));
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     let body = format!(r#"{{\"Error\":{{\"Message\":\"echo {PASSWORD}\",\"Code\":\"X\"}}}}"#);
     f.fault(&format!(r#"{{"kind":"status","status":503,"call":"renew","body":"{body}"}}"#));
     let (code, text) = session.token();
@@ -184,7 +138,7 @@ fn a_server_echoing_the_password_on_renew_is_redacted() {
 fn revoke_ends_the_token_and_the_next_call_issues_anew() {
     let f = Fixture::new();
     let c = f.client("");
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     let first = session.ok_token();
     assert_eq!(session.revoke(), ("UT_OK".to_owned(), "{}".to_owned()));
     assert_eq!(session.revoke(), ("UT_OK".to_owned(), "{}".to_owned()), "nothing left to revoke");
@@ -199,7 +153,7 @@ fn revoke_ends_the_token_and_the_next_call_issues_anew() {
 fn creation_fails_as_the_issue_fails() {
     let f = Fixture::new();
     let c = f.client("");
-    let (code, text) = Session::new(&c, "wrong").err().expect("bad credentials");
+    let (code, text) = Session::new(&c, USERNAME, "wrong").err().expect("bad credentials");
     assert_eq!(code, "UT_DENIED");
     let value = doc(&text);
     assert_eq!(value["http_status"], 401);
@@ -210,7 +164,7 @@ fn creation_fails_as_the_issue_fails() {
 fn a_session_outliving_its_client_is_cancelled_not_crashed() {
     let f = Fixture::new();
     let c = f.client(r#""session_renew_margin_s":864000"#);
-    let session = Session::new(&c, PASSWORD).unwrap();
+    let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
     drop(c);
     assert_eq!(session.token().0, "UT_CANCELLED");
 }

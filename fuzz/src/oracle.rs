@@ -43,16 +43,82 @@ pub fn issue_body_ok(body: &[u8]) -> Option<bool> {
     }
 }
 
-/// What `ut_renew` / `ut_revoke` must answer to a 2xx body: `Some(text)` on UT_OK, `None` for
-/// UT_DECODE.
-pub fn token_call_result(body: &[u8]) -> Option<String> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Some("{}".to_owned());
-    }
-    if !is_json(body) {
+/// Whether a token the server sent can be used: 1 to 8192 bytes of printable ASCII without
+/// spaces (0x21-0x7E).
+pub fn token_usable(token: &str) -> bool {
+    (1..=8192).contains(&token.len()) && token.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+/// Whether a 2xx body is the API's error envelope, which is a failure whatever the status:
+/// an object whose `Error` is an object with `Message` and `Code` each a string or null.
+/// `None` when the contract does not decide (a repeated key).
+pub fn is_envelope(body: &[u8]) -> Option<bool> {
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return Some(false);
+    };
+    if has_repeated_key(body) {
         return None;
     }
-    String::from_utf8(body.to_vec()).ok()
+    let Some(Value::Object(error)) = map.get("Error") else {
+        return Some(false);
+    };
+    let text_or_null = |key: &str| error.get(key).map_or(true, |v| v.is_string() || v.is_null());
+    Some(text_or_null("Message") && text_or_null("Code"))
+}
+
+/// What `ut_issue` must answer to a 2xx body: `Some(true)` UT_OK, `Some(false)` UT_DECODE,
+/// `None` when the contract does not decide.
+pub fn issue_accepted(body: &[u8]) -> Option<bool> {
+    if is_envelope(body)? {
+        return Some(false);
+    }
+    let shaped = issue_body_ok(body)?;
+    let value: Option<Value> = serde_json::from_slice(body).ok();
+    let usable = value.as_ref().and_then(|v| v.get("AccessToken")).and_then(Value::as_str).is_some_and(token_usable);
+    Some(shaped && usable)
+}
+
+/// What `ut_renew` (`renew`) or `ut_revoke` must answer to a 2xx body: `Some(Some(text))` on
+/// UT_OK, `Some(None)` for UT_DECODE, `None` when the contract does not decide. A renew
+/// answer that names an `AccessToken` must name a usable one.
+pub fn token_call_result(body: &[u8], renew: bool) -> Option<Option<String>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Some(Some("{}".to_owned()));
+    }
+    if !is_json(body) || is_envelope(body)? {
+        return Some(None);
+    }
+    if renew {
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+            if has_repeated_key(body) {
+                return None;
+            }
+            if map.get("AccessToken").is_some_and(|t| !t.as_str().is_some_and(token_usable)) {
+                return Some(None);
+            }
+        }
+    }
+    Some(String::from_utf8(body.to_vec()).ok())
+}
+
+/// Server text as an error document or log line may carry it: every control character (and
+/// the Unicode line and paragraph separators) written as an escape, at most 2048 bytes.
+pub fn server_text(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.len() >= 2048 {
+            out.push_str("...");
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The result name a non-2xx status maps to.

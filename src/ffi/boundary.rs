@@ -2,6 +2,7 @@
 
 use super::{ut_result, UT_NULL_ARGUMENT};
 use crate::error::Error;
+use crate::panics;
 use crate::result::Code;
 use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -14,7 +15,7 @@ pub fn with_output(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<S
     if out.is_null() {
         return UT_NULL_ARGUMENT;
     }
-    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| Err(Error::panic()));
+    let outcome = panics::inside(|| catch_unwind(AssertUnwindSafe(body))).unwrap_or_else(|_| Err(Error::panic()));
     let (code, text) = match outcome {
         Ok(None) => (Code::Ok, None),
         Ok(Some(text)) => (Code::Ok, Some(text)),
@@ -32,7 +33,7 @@ pub fn with_output(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<S
 
 /// Runs the body of an export that has no output string.
 pub fn guard(body: impl FnOnce() -> Result<(), Error>) -> ut_result {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    match panics::inside(|| catch_unwind(AssertUnwindSafe(body))) {
         Ok(Ok(())) => Code::Ok as ut_result,
         Ok(Err(error)) => error.code as ut_result,
         Err(_) => Code::Panic as ut_result,

@@ -5,6 +5,7 @@ use super::client::ut_client;
 use super::{ut_result, UT_NOT_FOUND, UT_OK};
 use crate::calls::{Operation, Request};
 use crate::error::Error;
+use crate::log::Lines;
 use crate::pending;
 use crate::validate;
 use std::ffi::{c_char, c_void};
@@ -35,7 +36,7 @@ unsafe fn issue_request(
     let username = validate::credential("username", arg(username, "username", validate::CREDENTIAL_MAX)?)?;
     let password = validate::credential("password", arg(password, "password", validate::CREDENTIAL_MAX)?)?;
     let operation = Operation::Issue { username: username.to_owned(), password: Zeroizing::new(password.to_owned()) };
-    Ok(Request { version, site_id, operation, also_hide: Vec::new() })
+    Ok(Request { version, site_id, operation, also_hide: Vec::new(), log: Lines::default() })
 }
 
 unsafe fn token_request(
@@ -48,7 +49,7 @@ unsafe fn token_request(
     let authorization = validate::authorization(arg(authorization, "authorization", validate::AUTHORIZATION_MAX)?)?;
     let authorization = Zeroizing::new(authorization.to_owned());
     let operation = if renew { Operation::Renew { authorization } } else { Operation::Revoke { authorization } };
-    Ok(Request { version, site_id, operation, also_hide: Vec::new() })
+    Ok(Request { version, site_id, operation, also_hide: Vec::new(), log: Lines::default() })
 }
 
 /// The body of every blocking call: check the client, build the request, run it.
@@ -130,9 +131,9 @@ pub unsafe extern "C" fn ut_revoke(
 }
 
 /// The caller's callback and its context, carried to whichever thread completes the request.
-struct Delivery {
-    callback: unsafe extern "C" fn(*mut c_void, ut_result, *const c_char),
-    user_data: *mut c_void,
+pub(super) struct Delivery {
+    pub(super) callback: unsafe extern "C" fn(*mut c_void, ut_result, *const c_char),
+    pub(super) user_data: *mut c_void,
 }
 
 // SAFETY: the caller hands `user_data` to the library to be used on library threads; that is
@@ -140,7 +141,7 @@ struct Delivery {
 unsafe impl Send for Delivery {}
 
 impl Delivery {
-    fn deliver(self, outcome: Result<String, Error>) {
+    pub(super) fn deliver(self, outcome: Result<String, Error>) {
         let (code, text) = match outcome.and_then(c_string) {
             Ok(text) => (UT_OK, text),
             Err(error) => (error.code as ut_result, c_string(error.to_document()).unwrap_or_default()),

@@ -1,6 +1,6 @@
 //! Creating and freeing a client.
 
-use super::boundary::{arg, with_output};
+use super::boundary::{arg, handle, with_output};
 use super::ut_result;
 use crate::client::Client;
 use crate::config::Config;
@@ -88,5 +88,23 @@ pub unsafe extern "C" fn ut_client_free(client: *mut ut_client) {
         return;
     }
     let client = Box::from_raw(client);
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| client.inner.close()));
+    let _ = crate::panics::inside(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| client.inner.close())));
+}
+
+/// Writes to `*json_out` what this client has done since it was made, as a JSON object with
+/// one member per call, sessions' calls included:
+/// `{"issue":{"calls":2,"requests":3,"failures":{"UT_DENIED":1}},"renew":{...},"revoke":{...}}`.
+/// `calls` counts the calls that passed argument checks; `requests` the HTTP requests they
+/// sent, retries included (what the API counts against the site and key); `failures` the
+/// calls that did not end in `UT_OK`, by result name (only names that occurred; a call
+/// cancelled or cut short by `ut_client_free()` counts as `UT_CANCELLED`). The counts are
+/// read without stopping other threads, so calls in flight may or may not be in them.
+/// Free `*json_out` with `ut_free_string()`; a NULL `json_out` returns `UT_NULL_ARGUMENT`
+/// and does nothing else.
+///
+/// # Safety
+/// `client` is NULL or a live client; `json_out` is NULL or points to a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ut_client_stats(client: *const ut_client, json_out: *mut *mut c_char) -> ut_result {
+    with_output(json_out, || Ok(Some(handle(client, "client")?.inner.stats.to_json())))
 }

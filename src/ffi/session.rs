@@ -1,17 +1,45 @@
 //! Sessions: a token kept valid for the caller.
 
-use super::boundary::{arg, handle, with_output};
+use super::boundary::{arg, guard, handle, with_output};
+use super::calls::{ut_callback, Delivery};
 use super::client::ut_client;
 use super::ut_result;
 use crate::error::Error;
 use crate::session::Session;
 use crate::validate;
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
 
-/// A staff login whose token the library keeps valid. Create it with `ut_session_new()`,
-/// free it with `ut_session_free()`. May be used from any number of threads at once.
+/// A staff login whose token the library keeps valid. Create it with `ut_session_new()` or
+/// `ut_session_restore()`, free it with `ut_session_free()`. May be used from any number of
+/// threads at once.
 pub struct ut_session {
-    inner: Session,
+    inner: Arc<Session>,
+}
+
+/// The longest session state `ut_session_restore()` reads, in bytes.
+const STATE_MAX: usize = 64 * 1024;
+
+/// The checked login of `ut_session_new()` and `ut_session_restore()`.
+struct Login<'a> {
+    version: &'a str,
+    site_id: &'a str,
+    username: &'a str,
+    password: &'a str,
+}
+
+unsafe fn login<'a>(
+    version: *const c_char,
+    site_id: *const c_char,
+    username: *const c_char,
+    password: *const c_char,
+) -> Result<Login<'a>, Error> {
+    Ok(Login {
+        version: validate::version(arg(version, "version", validate::VERSION_MAX)?)?,
+        site_id: validate::site_id(arg(site_id, "site_id", validate::SITE_ID_MAX_DIGITS + 1)?)?,
+        username: validate::credential("username", arg(username, "username", validate::CREDENTIAL_MAX)?)?,
+        password: validate::credential("password", arg(password, "password", validate::CREDENTIAL_MAX)?)?,
+    })
 }
 
 /// Creates a session: issues a token at once with `username` and `password` (validated as
@@ -39,15 +67,12 @@ pub unsafe extern "C" fn ut_session_new(
 ) -> ut_result {
     with_output(error_out, || {
         let client = handle(client, "client")?;
-        let version = validate::version(arg(version, "version", validate::VERSION_MAX)?)?;
-        let site_id = validate::site_id(arg(site_id, "site_id", validate::SITE_ID_MAX_DIGITS + 1)?)?;
-        let username = validate::credential("username", arg(username, "username", validate::CREDENTIAL_MAX)?)?;
-        let password = validate::credential("password", arg(password, "password", validate::CREDENTIAL_MAX)?)?;
+        let Login { version, site_id, username, password } = login(version, site_id, username, password)?;
         if session_out.is_null() {
             return Err(Error::null_argument("session_out"));
         }
         let session = Session::new(client.inner.clone(), version, site_id, username, password)?;
-        *session_out = Box::into_raw(Box::new(ut_session { inner: session }));
+        *session_out = Box::into_raw(Box::new(ut_session { inner: Arc::new(session) }));
         Ok(None)
     })
 }
@@ -69,6 +94,115 @@ pub unsafe extern "C" fn ut_session_token(session: *mut ut_session, token_out: *
     with_output(token_out, || {
         let session = handle(session, "session")?;
         session.inner.token().map(|token| Some(token.to_string()))
+    })
+}
+
+/// The async form of `ut_session_token()`: it checks its arguments and returns at once (a
+/// NULL `session` or `callback` is returned and the callback is never called); otherwise it
+/// returns `UT_OK` and `callback(user_data, result, json)` runs exactly once, on a library
+/// thread, with what `ut_session_token()` would give: on `UT_OK`, `json` is the bare access
+/// token (not JSON); otherwise an error document. `json` is borrowed for the duration of the
+/// callback. A token far from its renewal completes without any request; one that needs a
+/// refresh joins the refresh that another caller (blocking or async) already runs, or runs
+/// it on the client's threads, never on the caller's. `*request_id_out` (when not NULL)
+/// receives the id for `ut_cancel()` before the callback can run; a cancelled request
+/// completes with `UT_CANCELLED` while a refresh it started goes on for the session's next
+/// callers. Freeing the client completes it with `UT_CANCELLED`; the session must outlive
+/// the call (free it only after the callback has run).
+///
+/// # Safety
+/// `session` is NULL or a live session; `user_data` stays valid until the callback has run;
+/// `request_id_out` is NULL or points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn ut_session_token_async(
+    session: *mut ut_session,
+    callback: ut_callback,
+    user_data: *mut c_void,
+    request_id_out: *mut u64,
+) -> ut_result {
+    guard(|| {
+        let session = handle(session, "session")?;
+        let callback = callback.ok_or_else(|| Error::null_argument("callback"))?;
+        let delivery = Delivery { callback, user_data };
+        let publish_id = |id| {
+            if !request_id_out.is_null() {
+                *request_id_out = id;
+            }
+        };
+        session.inner.token_async(publish_id, move |outcome| delivery.deliver(outcome))?;
+        Ok(())
+    })
+}
+
+/// Tells the session that its token was refused (an API call with it answered 401: the
+/// sandbox's nightly reset, a migration): the session forgets the token without sending
+/// anything, and the next `ut_session_token()` issues a new one (one issue, however many
+/// threads ask at once). Returns `UT_OK`, or `UT_NULL_ARGUMENT` for a NULL `session`.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[no_mangle]
+pub unsafe extern "C" fn ut_session_invalidate(session: *mut ut_session) -> ut_result {
+    guard(|| {
+        handle(session, "session")?.inner.invalidate();
+        Ok(())
+    })
+}
+
+/// Writes the session's state to `*state_out` as a JSON object, so that another process can
+/// go on with the same token through `ut_session_restore()` instead of issuing its own:
+/// `{"access_token","expires","renewals","version","site_id","username"}`, never the
+/// password. **The state holds a live bearer token: store it as a secret** (a file only its
+/// owner can read, a secrets store), and never log it. After a revoke or an invalidate the
+/// session first issues a new token, so what is written is always usable. Free `*state_out`
+/// with `ut_free_string()` (which zeroes it). On failure `*state_out` is an error document.
+/// A NULL `state_out` returns `UT_NULL_ARGUMENT` and does nothing else.
+///
+/// # Safety
+/// `session` is NULL or a live session; `state_out` is NULL or points to a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ut_session_export(session: *mut ut_session, state_out: *mut *mut c_char) -> ut_result {
+    with_output(state_out, || {
+        let session = handle(session, "session")?;
+        session.inner.export().map(|state| Some(state.to_string()))
+    })
+}
+
+/// Creates a session from the credentials and a `state` written by `ut_session_export()`
+/// (in this process or another). While the saved token is unexpired and was issued for this
+/// `version`, `site_id` and `username`, it is used as it is: no request is sent, and the
+/// renewals it has used still count. Otherwise (expired, or another login) a new token is
+/// issued at once, as `ut_session_new()` does, and its failure is returned. A `state` that
+/// is not such a JSON object (or longer than 64 KiB) is `UT_INVALID_ARGUMENT` naming `state`.
+/// Outputs, ownership and the other arguments are as for `ut_session_new()`.
+///
+/// # Safety
+/// As `ut_session_new()`; `state` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ut_session_restore(
+    client: *const ut_client,
+    version: *const c_char,
+    site_id: *const c_char,
+    username: *const c_char,
+    password: *const c_char,
+    state: *const c_char,
+    session_out: *mut *mut ut_session,
+    error_out: *mut *mut c_char,
+) -> ut_result {
+    with_output(error_out, || {
+        let client = handle(client, "client")?;
+        let Login { version, site_id, username, password } = login(version, site_id, username, password)?;
+        let state = arg(state, "state", STATE_MAX)?;
+        if state.len() > STATE_MAX {
+            return Err(Error::invalid_argument("state", "is too long (more than 65536 bytes)"));
+        }
+        let state = std::str::from_utf8(state).map_err(|_| Error::invalid_argument("state", "is not valid UTF-8"))?;
+        if session_out.is_null() {
+            return Err(Error::null_argument("session_out"));
+        }
+        let session = Session::restore(client.inner.clone(), version, site_id, username, password, state)?;
+        *session_out = Box::into_raw(Box::new(ut_session { inner: Arc::new(session) }));
+        Ok(None)
     })
 }
 
@@ -95,6 +229,6 @@ pub unsafe extern "C" fn ut_session_revoke(session: *mut ut_session, json_out: *
 pub unsafe extern "C" fn ut_session_free(session: *mut ut_session) {
     if !session.is_null() {
         let session = Box::from_raw(session);
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(session)));
+        let _ = crate::panics::inside(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(session))));
     }
 }

@@ -221,3 +221,197 @@ impl Drop for Client {
 pub fn header<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
     request["headers"].as_array()?.iter().find(|pair| pair[0] == name).and_then(|pair| pair[1].as_str())
 }
+
+/// Where an async call's outcome lands: its result name and text, once the callback ran.
+pub type AsyncSlot = (Mutex<Option<(String, String)>>, std::sync::Condvar);
+
+unsafe extern "C" fn async_done(user_data: *mut std::ffi::c_void, result: ut_result, json: *const c_char) {
+    let slot = &*(user_data as *const AsyncSlot);
+    let text = CStr::from_ptr(json).to_string_lossy().into_owned();
+    *slot.0.lock().unwrap() = Some((name(result), text));
+    slot.1.notify_all();
+}
+
+impl Client {
+    /// `ut_issue_async`, waited for (at most 30 s).
+    pub fn issue_async(&self, username: &str, password: &str) -> (String, String) {
+        let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(username), cstr(password));
+        let slot: Arc<AsyncSlot> = Arc::new((Mutex::new(None), std::sync::Condvar::new()));
+        let code = unsafe {
+            usertoken::ffi::calls::ut_issue_async(
+                self.raw,
+                v.as_ptr(),
+                s.as_ptr(),
+                u.as_ptr(),
+                p.as_ptr(),
+                Some(async_done),
+                Arc::as_ptr(&slot) as *mut std::ffi::c_void,
+                ptr::null_mut(),
+            )
+        };
+        assert_eq!(code, 0, "ut_issue_async accepted the call");
+        wait_async(&slot)
+    }
+}
+
+/// Log lines as `"<level> <line>"`, collected from a log callback installed for the life of
+/// a `LogCapture`; captures are taken one at a time, since the callback is process-wide.
+pub struct LogCapture {
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
+}
+
+static CAPTURE_TURN: Mutex<()> = Mutex::new(());
+static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn capture_line(_: *mut std::ffi::c_void, level: u32, message: *const c_char) {
+    let line = CStr::from_ptr(message).to_string_lossy().into_owned();
+    CAPTURED.lock().unwrap().push(format!("{level} {line}"));
+}
+
+/// Starts collecting log lines up to `max_level`.
+pub fn capture_log(max_level: u32) -> LogCapture {
+    let turn = CAPTURE_TURN.lock().unwrap_or_else(|p| p.into_inner());
+    CAPTURED.lock().unwrap().clear();
+    let code = unsafe { usertoken::ffi::log::ut_set_log_callback(Some(capture_line), ptr::null_mut(), max_level) };
+    assert_eq!(code, 0);
+    LogCapture { _one_at_a_time: turn }
+}
+
+impl LogCapture {
+    /// Stops collecting and returns the lines.
+    pub fn stop(self) -> Vec<String> {
+        unsafe { usertoken::ffi::log::ut_set_log_callback(None, ptr::null_mut(), 0) };
+        std::mem::take(&mut *CAPTURED.lock().unwrap())
+    }
+}
+
+/// A session over the C ABI.
+pub struct Session(pub *mut usertoken::ffi::session::ut_session);
+
+unsafe impl Send for Session {}
+unsafe impl Sync for Session {}
+
+/// The result name and either the session or the error document.
+fn made(
+    code: ut_result,
+    raw: *mut usertoken::ffi::session::ut_session,
+    error: *mut c_char,
+) -> Result<Session, (String, String)> {
+    if code == 0 {
+        assert!(error.is_null(), "error_out is NULL on success");
+        Ok(Session(raw))
+    } else {
+        assert!(raw.is_null(), "session_out is untouched on failure");
+        Err((name(code), take(error)))
+    }
+}
+
+impl Session {
+    pub fn new(client: &Client, username: &str, password: &str) -> Result<Session, (String, String)> {
+        let (v, s, u, p) = (cstr("6"), cstr(SITE), cstr(username), cstr(password));
+        let (mut raw, mut error) = (ptr::null_mut(), ptr::null_mut());
+        let code = unsafe {
+            usertoken::ffi::session::ut_session_new(
+                client.raw,
+                v.as_ptr(),
+                s.as_ptr(),
+                u.as_ptr(),
+                p.as_ptr(),
+                &mut raw,
+                &mut error,
+            )
+        };
+        made(code, raw, error)
+    }
+
+    /// `ut_session_restore` for `site` and `username` (version 6).
+    pub fn restore(
+        client: &Client,
+        site: &str,
+        username: &str,
+        password: &str,
+        state: &str,
+    ) -> Result<Session, (String, String)> {
+        let (v, s, u, p, st) = (cstr("6"), cstr(site), cstr(username), cstr(password), cstr(state));
+        let (mut raw, mut error) = (ptr::null_mut(), ptr::null_mut());
+        let code = unsafe {
+            usertoken::ffi::session::ut_session_restore(
+                client.raw,
+                v.as_ptr(),
+                s.as_ptr(),
+                u.as_ptr(),
+                p.as_ptr(),
+                st.as_ptr(),
+                &mut raw,
+                &mut error,
+            )
+        };
+        made(code, raw, error)
+    }
+
+    pub fn token(&self) -> (String, String) {
+        let mut out = ptr::null_mut();
+        let code = unsafe { usertoken::ffi::session::ut_session_token(self.0, &mut out) };
+        (name(code), take(out))
+    }
+
+    pub fn ok_token(&self) -> String {
+        let (code, token) = self.token();
+        assert_eq!(code, "UT_OK", "{token}");
+        token
+    }
+
+    pub fn revoke(&self) -> (String, String) {
+        let mut out = ptr::null_mut();
+        let code = unsafe { usertoken::ffi::session::ut_session_revoke(self.0, &mut out) };
+        (name(code), take(out))
+    }
+
+    pub fn invalidate(&self) -> String {
+        name(unsafe { usertoken::ffi::session::ut_session_invalidate(self.0) })
+    }
+
+    pub fn export(&self) -> (String, String) {
+        let mut out = ptr::null_mut();
+        let code = unsafe { usertoken::ffi::session::ut_session_export(self.0, &mut out) };
+        (name(code), take(out))
+    }
+
+    /// `ut_session_token_async`, started: the slot to wait on, and the request id.
+    pub fn token_async(&self) -> (Arc<AsyncSlot>, u64) {
+        let slot: Arc<AsyncSlot> = Arc::new((Mutex::new(None), std::sync::Condvar::new()));
+        let mut id = 0;
+        let code = unsafe {
+            usertoken::ffi::session::ut_session_token_async(
+                self.0,
+                Some(async_done),
+                Arc::as_ptr(&slot) as *mut std::ffi::c_void,
+                &mut id,
+            )
+        };
+        assert_eq!(code, 0, "ut_session_token_async accepted the call");
+        (slot, id)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        unsafe { usertoken::ffi::session::ut_session_free(self.0) };
+    }
+}
+
+/// Waits (at most 30 s) for an async call's outcome.
+pub fn wait_async(slot: &AsyncSlot) -> (String, String) {
+    let guard = slot.0.lock().unwrap();
+    let (mut guard, _) =
+        slot.1.wait_timeout_while(guard, std::time::Duration::from_secs(30), |done| done.is_none()).unwrap();
+    guard.take().expect("the callback ran within 30 s")
+}
+
+/// `ut_client_stats`, parsed.
+pub fn client_stats(client: &Client) -> Value {
+    let mut out = ptr::null_mut();
+    let code = unsafe { usertoken::ffi::client::ut_client_stats(client.raw, &mut out) };
+    assert_eq!(code, 0);
+    serde_json::from_str(&take(out)).unwrap()
+}
