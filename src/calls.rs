@@ -158,8 +158,11 @@ impl Request {
                 (authorization.as_str(), Some(bare_token(authorization)))
             }
         };
-        let extra = token.into_iter().chain(self.also_hide.iter().map(|s| s.as_str()));
-        let secrets = ServerText::new([config.api_key.as_str(), credential].into_iter().chain(extra));
+        let mut secrets = Vec::with_capacity(3 + self.also_hide.len());
+        secrets.extend([config.api_key.as_str(), credential]);
+        secrets.extend(token);
+        secrets.extend(self.also_hide.iter().map(|s| s.as_str()));
+        let secrets = ServerText::new(secrets);
         let log = &self.log;
         transport::send(&http, config, &prepared, &secrets, log, stats, |body| accept(call, body, &secrets)).await
     }
@@ -255,7 +258,7 @@ mod tests {
     use super::*;
 
     fn accept(call: &str, body: &[u8]) -> Result<String, Error> {
-        super::accept(call, body.to_vec(), &ServerText::new(["hunter2"]))
+        super::accept(call, body.to_vec(), &ServerText::new(vec!["hunter2"]))
     }
 
     #[test]
