@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from usertoken import _native
-from support import API_KEY, BINDING, STAFF
+from support import API_KEY, BINDING, SITE_ID, STAFF
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_installed_in_a_fresh_venv_it_works(wheel, emulator, tmp_path):
     script = textwrap.dedent(f"""
         import usertoken
         with usertoken.Client(base_url={emulator.url!r}, api_key={API_KEY!r}) as client:
-            token = client.issue(*{STAFF!r})
+            token = client.issue(*{STAFF!r}, site_id={SITE_ID!r})
         print(usertoken.__file__)
         print(usertoken.library_path)
         print(token.user.first_name)
