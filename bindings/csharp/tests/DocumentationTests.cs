@@ -15,6 +15,7 @@ namespace UserToken.Tests
     /// GenerateDocumentationFile) covers every public member the way IntelliSense shows it:
     /// a summary, a <c>param</c> for every parameter, <c>returns</c> for every method with a
     /// result, and <c>exception</c> on every method and constructor (or "Never throws.").
+    /// And docs/testing-with-the-emulator.md quotes this suite's NUnit set-up as it is.
     /// </summary>
     [TestFixture]
     public class DocumentationTests
@@ -122,6 +123,32 @@ namespace UserToken.Tests
             }
         }
 
+        [Test]
+        public void TheGuideQuotesTheNUnitSetUpAsItIs()
+        {
+            string root = RepositoryRoot();
+            const string path = "bindings/csharp/tests/UtEmulatorSetUp.cs";
+            string guide = File.ReadAllText(Path.Combine(root, "docs/testing-with-the-emulator.md")).Replace("\r\n", "\n");
+            Match quoted = Regex.Match(guide, "<!-- snippet: " + Regex.Escape(path) + " -->\n```[a-z]*\n(.*?)^```$",
+                RegexOptions.Singleline | RegexOptions.Multiline);
+            Assert.IsTrue(quoted.Success, "docs/testing-with-the-emulator.md does not quote " + path);
+            Assert.AreEqual(File.ReadAllText(Path.Combine(root, path)).Replace("\r\n", "\n"), quoted.Groups[1].Value);
+        }
+
+        private static string RepositoryRoot()
+        {
+            var directory = new DirectoryInfo(AppDomain.CurrentDomain.BaseDirectory);
+            for (; directory != null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "docs/testing-with-the-emulator.md")))
+                {
+                    return directory.FullName;
+                }
+            }
+            throw new DirectoryNotFoundException("no repository root above " + AppDomain.CurrentDomain.BaseDirectory);
+        }
+
+        /// <summary>The words of an element, the names its see and paramref tags point to included.</summary>
         private static string Text(XmlElement element)
         {
             if (element == null)

@@ -1,5 +1,6 @@
-"""Types and docstrings: the package and every Python example in the READMEs pass
-``mypy --strict``; every public function and method says in its docstring what it raises."""
+"""Types and docstrings: the package and every Python example in the READMEs (and in the
+guide to testing with the emulator) pass ``mypy --strict``; every public function and method
+says in its docstring what it raises."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from usertoken.aio import AsyncCalls
 from support import BINDING, ROOT
 
 #: Every document whose ```python blocks are examples a user may copy.
-DOCUMENTS = [ROOT / "README.md", BINDING / "README.md"]
+DOCUMENTS = [ROOT / "README.md", BINDING / "README.md", ROOT / "docs" / "testing-with-the-emulator.md"]
 
 
 def python_examples() -> List[Tuple[str, str]]:
