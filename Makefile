@@ -5,7 +5,7 @@
 #   make install    copy what `make build` made: PREFIX=/usr/local, LIBDIR, BINDIR, INCLUDEDIR,
 #                   DESTDIR (never builds: `make build` first, as yourself; then `sudo make install`)
 #   make uninstall  remove what `make install` put there (the same variables)
-#   make wheel      the Python wheel (manylinux, library stripped) in bindings/python/dist
+#   make wheel      the Python wheel (manylinux2014: glibc 2.17 and newer, x86_64) in bindings/python/dist
 #   make header     regenerate include/usertoken.h with the pinned cbindgen
 
 CARGO   ?= cargo
@@ -17,7 +17,7 @@ LIB     := $(RELEASE)/libusertoken.so
 EMULATOR := $(RELEASE)/ut-emulator
 VENV    := $(BUILD)/venv
 
-.PHONY: all build demo test test-rust test-c test-python test-csharp wheel header install uninstall clean
+.PHONY: all build demo test test-rust test-c test-python test-csharp wheel wheel-library header install uninstall clean
 
 all: build
 
@@ -54,11 +54,16 @@ $(VENV)/.installed: bindings/python/requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r bindings/python/requirements-dev.txt
 	touch $@
 
-test-python: build $(VENV)/.installed
+# The wheel's own build of the library (linked for glibc 2.17 by zig) comes first, outside
+# pytest: test_wheel.py then finds it built.
+test-python: build wheel-library $(VENV)/.installed
 	$(MAKE) -C bindings/python test PYTHON=$(CURDIR)/$(VENV)/bin/python
 
-wheel: build $(VENV)/.installed
+wheel: $(VENV)/.installed
 	$(MAKE) -C bindings/python wheel PYTHON=$(CURDIR)/$(VENV)/bin/python
+
+wheel-library: $(VENV)/.installed
+	$(MAKE) -C bindings/python library PYTHON=$(CURDIR)/$(VENV)/bin/python CARGO=$(CARGO)
 
 test-csharp: build
 	$(MAKE) -C bindings/csharp test
