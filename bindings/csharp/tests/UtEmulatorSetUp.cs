@@ -27,7 +27,7 @@ namespace MyApp.Tests
             string line = emulator.StandardOutput.ReadLine(); // listening on http://127.0.0.1:PORT
             if (line == null || !line.StartsWith("listening on "))
             {
-                emulator.Kill();
+                StopEmulator();
                 throw new InvalidOperationException("ut-emulator did not start; it said: " + line);
             }
             Url = line.Substring("listening on ".Length);
@@ -36,9 +36,17 @@ namespace MyApp.Tests
         [OneTimeTearDown]
         public void StopEmulator()
         {
-            emulator.Kill();
+            if (emulator == null)
+            {
+                return;
+            }
+            if (!emulator.HasExited)
+            {
+                emulator.Kill();
+            }
             emulator.WaitForExit();
             emulator.Dispose();
+            emulator = null;
         }
     }
 
