@@ -2,21 +2,22 @@
 #
 #   make demo       build everything, start ut-emulator, run examples/demo.c against it
 #   make test       every suite: Rust, C (ctest), Python, C#
-#   make install    PREFIX=/usr/local (DESTDIR honoured)
-#   make wheel      the Python wheel (manylinux, library stripped) in bindings/python/dist
+#   make install    copy what `make build` made: PREFIX=/usr/local, LIBDIR, BINDIR, INCLUDEDIR,
+#                   DESTDIR (never builds: `make build` first, as yourself; then `sudo make install`)
+#   make uninstall  remove what `make install` put there (the same variables)
+#   make wheel      the Python wheel (manylinux2014: glibc 2.17 and newer, x86_64) in bindings/python/dist
 #   make header     regenerate include/usertoken.h with the pinned cbindgen
 
 CARGO   ?= cargo
 CC      ?= cc
 PYTHON  ?= python3
-PREFIX  ?= /usr/local
 BUILD   := build
 RELEASE := target/release
 LIB     := $(RELEASE)/libusertoken.so
 EMULATOR := $(RELEASE)/ut-emulator
 VENV    := $(BUILD)/venv
 
-.PHONY: all build demo test test-rust test-c test-python test-csharp wheel header install clean
+.PHONY: all build demo test test-rust test-c test-python test-csharp wheel wheel-library header install uninstall clean
 
 all: build
 
@@ -53,11 +54,16 @@ $(VENV)/.installed: bindings/python/requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r bindings/python/requirements-dev.txt
 	touch $@
 
-test-python: build $(VENV)/.installed
+# The wheel's own build of the library (linked for glibc 2.17 by zig) comes first, outside
+# pytest: test_wheel.py then finds it built.
+test-python: build wheel-library $(VENV)/.installed
 	$(MAKE) -C bindings/python test PYTHON=$(CURDIR)/$(VENV)/bin/python
 
-wheel: build $(VENV)/.installed
+wheel: $(VENV)/.installed
 	$(MAKE) -C bindings/python wheel PYTHON=$(CURDIR)/$(VENV)/bin/python
+
+wheel-library: $(VENV)/.installed
+	$(MAKE) -C bindings/python library PYTHON=$(CURDIR)/$(VENV)/bin/python CARGO=$(CARGO)
 
 test-csharp: build
 	$(MAKE) -C bindings/csharp test
@@ -65,16 +71,75 @@ test-csharp: build
 header:
 	UT_UPDATE_HEADER=1 $(CARGO) build --release
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/lib/cmake/usertoken
-	install -m 0755 -s $(LIB) $(DESTDIR)$(PREFIX)/lib/libusertoken.so.1.0.0
-	ln -sf libusertoken.so.1.0.0 $(DESTDIR)$(PREFIX)/lib/libusertoken.so.1
-	ln -sf libusertoken.so.1 $(DESTDIR)$(PREFIX)/lib/libusertoken.so
-	install -m 0644 include/usertoken.h $(DESTDIR)$(PREFIX)/include/usertoken.h
-	sed 's|@PREFIX@|$(PREFIX)|g' packaging/usertoken.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/usertoken.pc
-	install -m 0644 packaging/usertokenConfig.cmake packaging/usertokenConfigVersion.cmake \
-		$(DESTDIR)$(PREFIX)/lib/cmake/usertoken/
+# Installation. The directories have their GNU names and may each be set (LIBDIR=$(PREFIX)/lib64,
+# LIBDIR=/usr/lib/x86_64-linux-gnu, ...); DESTDIR stages the whole tree elsewhere, as packagers
+# do. `make install` copies what `make build` made and never runs cargo, so that
+# `sudo make install` works without root having Rust on its PATH.
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+DATAROOTDIR  ?= $(PREFIX)/share
+DOCDIR       ?= $(DATAROOTDIR)/doc/usertoken
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+CMAKEDIR     ?= $(LIBDIR)/cmake/usertoken
+LDCONFIG     ?= /sbin/ldconfig
+
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+SONAME  := libusertoken.so.$(firstword $(subst ., ,$(VERSION)))
+# usertoken.pc names its directories from ${prefix} where it can, so that pkg-config's
+# --define-prefix and sysroot handling work; the CMake package finds the library and the
+# header relative to itself, so that an installed tree can be moved.
+PC_LIBDIR     := $(patsubst $(PREFIX)/%,$${exec_prefix}/%,$(LIBDIR))
+PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+CMAKE_TO_LIBDIR     := $(shell realpath -ms --relative-to=$(CMAKEDIR) $(LIBDIR))
+CMAKE_TO_INCLUDEDIR := $(shell realpath -ms --relative-to=$(CMAKEDIR) $(INCLUDEDIR))
+INSTALLED := $(LIBDIR)/libusertoken.so.$(VERSION) $(LIBDIR)/$(SONAME) $(LIBDIR)/libusertoken.so \
+	$(INCLUDEDIR)/usertoken.h $(PKGCONFIGDIR)/usertoken.pc \
+	$(CMAKEDIR)/usertokenConfig.cmake $(CMAKEDIR)/usertokenConfigVersion.cmake \
+	$(BINDIR)/ut-emulator $(DOCDIR)/LICENSE-MIT $(DOCDIR)/LICENSE-APACHE
+
+install:
+	@for built in $(LIB) $(EMULATOR); do \
+		[ -f "$$built" ] || { echo "error: $$built is missing: run 'make build' first (as yourself;" \
+			"'make install' only copies what it built)" >&2; exit 1; }; \
+	done
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR) \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 -s $(LIB) $(DESTDIR)$(LIBDIR)/libusertoken.so.$(VERSION)
+	ln -sf libusertoken.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libusertoken.so
+	install -m 0644 include/usertoken.h $(DESTDIR)$(INCLUDEDIR)/usertoken.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' packaging/usertoken.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/usertoken.pc
+	sed -e 's|@CMAKE_TO_LIBDIR@|$(CMAKE_TO_LIBDIR)|g' -e 's|@CMAKE_TO_INCLUDEDIR@|$(CMAKE_TO_INCLUDEDIR)|g' \
+		-e 's|@SONAME@|$(SONAME)|g' packaging/usertokenConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/usertokenConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|g' packaging/usertokenConfigVersion.cmake.in \
+		> $(DESTDIR)$(CMAKEDIR)/usertokenConfigVersion.cmake
+	install -m 0755 -s $(EMULATOR) $(DESTDIR)$(BINDIR)/ut-emulator
+	install -m 0644 LICENSE-MIT LICENSE-APACHE $(DESTDIR)$(DOCDIR)/
+	$(ldconfig_after_install)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && [ -x $(LDCONFIG) ]; then echo "$(LDCONFIG)"; $(LDCONFIG); fi
+
+# A program finds libusertoken.so.1 at run time through an rpath (README.md, "C quick start")
+# or through the loader's cache, which learns of a new library only when ldconfig runs. An
+# install as root into the running system refreshes the cache; a staged one (DESTDIR) leaves
+# that to the package's own scripts.
+define ldconfig_after_install
+	@if [ -n "$(DESTDIR)" ]; then \
+		echo "note: staged under DESTDIR=$(DESTDIR): run ldconfig once the files are in place"; \
+	else \
+		if [ "$$(id -u)" = 0 ] && [ -x $(LDCONFIG) ]; then echo "$(LDCONFIG)"; $(LDCONFIG); fi; \
+		if ! $(LDCONFIG) -p 2>/dev/null | grep -qF " => $(LIBDIR)/$(SONAME)"; then \
+			echo "note: $(LIBDIR) is not in the loader's cache: link programs with -Wl,-rpath,$(LIBDIR)" \
+				"(README.md, C quick start), or add it to /etc/ld.so.conf.d and run 'sudo ldconfig'"; \
+		fi; \
+	fi
+endef
 
 clean:
 	$(CARGO) clean
@@ -101,7 +166,7 @@ soak: build
 # in fuzz/corpus are only read.
 FUZZ_SECONDS ?= 120
 FUZZ_TARGETS ?= config arguments response dates
-FUZZ_HOST    := $(shell rustc -vV | sed -n 's/^host: //p')
+FUZZ_HOST    = $(shell rustc -vV | sed -n 's/^host: //p')
 FUZZ_FLAGS   := --cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 	-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 	-Cllvm-args=-sanitizer-coverage-trace-compares -Cllvm-args=-sanitizer-coverage-stack-depth \

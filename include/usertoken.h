@@ -40,6 +40,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif /* __cplusplus */
+
 /**
  * The ABI version this header describes; `ut_abi_version()` returns the library's.
  * Wrappers compare the two at load time.
@@ -183,10 +187,6 @@ typedef void (*ut_log_callback)(void *user_data, uint32_t level, const char *mes
 #define UT_PANIC 13
 
 
-
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
 
 /**
  * Issues a staff user token: `POST {base_url}/public/v{version}/usertoken/issue` with
@@ -533,7 +533,7 @@ ut_result ut_session_revoke(ut_session *session, char **json_out);
 void ut_session_free(ut_session *session);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+}  /* extern "C" */
+#endif /* __cplusplus */
 
-#endif  /* USERTOKEN_H */
+#endif /* USERTOKEN_H */

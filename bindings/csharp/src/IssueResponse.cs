@@ -39,7 +39,9 @@ namespace UserToken
         /// <summary>The response body exactly as the server sent it (<c>{}</c> for an empty renew answer).</summary>
         public string Json { get; private set; }
 
-        /// <summary>Never shows the token, so the object is safe to log.</summary>
+        /// <summary>The type, expiry and user, never the token, so the object is safe to log.
+        /// Never throws.</summary>
+        /// <returns>For example <c>IssueResponse { TokenType = Bearer, Expires = ..., User = Jane Doe (Staff) }</c>.</returns>
         public override string ToString()
         {
             return "IssueResponse { TokenType = " + TokenType + ", Expires = "

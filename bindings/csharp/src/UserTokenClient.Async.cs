@@ -15,6 +15,20 @@ namespace UserToken
     public sealed partial class UserTokenClient
     {
         /// <summary>The task-based <see cref="Issue"/>.</summary>
+        /// <param name="version">The API version, e.g. <c>"6"</c>: 1–16 characters of <c>[A-Za-z0-9._-]</c>.</param>
+        /// <param name="siteId">The business's site id, e.g. <c>"-99"</c> (the API's public sandbox): an
+        /// integer of 1–18 digits with an optional leading <c>-</c>.</param>
+        /// <param name="username">The staff member's login name: 1–4096 bytes of UTF-8.</param>
+        /// <param name="password">Their password: 1–4096 bytes of UTF-8. Never logged; the binding
+        /// zeroes its native copy once the library has its own.</param>
+        /// <param name="cancellation">Cancels the request in the library (<c>ut_cancel</c>); the task
+        /// then ends as Canceled.</param>
+        /// <returns>The issued token, once the library has it; the task faults with a <see cref="UserTokenException"/> where the blocking call would throw
+        /// it (an argument the library rejects included), and faults with one whose result is
+        /// <see cref="UserTokenResult.Cancelled"/> when the client is disposed first.</returns>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate, which
+        /// a C string cannot carry; nothing was started.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public Task<IssueResponse> IssueAsync(string version, string siteId, string username, string password,
             CancellationToken cancellation = default(CancellationToken))
         {
@@ -39,6 +53,20 @@ namespace UserToken
         }
 
         /// <summary>The task-based <see cref="Renew"/>.</summary>
+        /// <param name="version">The API version, e.g. <c>"6"</c>: 1–16 characters of <c>[A-Za-z0-9._-]</c>.</param>
+        /// <param name="siteId">The business's site id, e.g. <c>"-99"</c> (the API's public sandbox): an
+        /// integer of 1–18 digits with an optional leading <c>-</c>.</param>
+        /// <param name="authorization">The token, sent as the <c>Authorization</c> header exactly as
+        /// given: the bare <see cref="IssueResponse.AccessToken"/> or <c>"Bearer " + AccessToken</c>;
+        /// 1–8192 printable ASCII characters.</param>
+        /// <param name="cancellation">Cancels the request in the library (<c>ut_cancel</c>); the task
+        /// then ends as Canceled.</param>
+        /// <returns>The answer, read as an <see cref="IssueResponse"/> (see <see cref="Renew"/>); the task faults with a <see cref="UserTokenException"/> where the blocking call would throw
+        /// it (an argument the library rejects included), and faults with one whose result is
+        /// <see cref="UserTokenResult.Cancelled"/> when the client is disposed first.</returns>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate, which
+        /// a C string cannot carry; nothing was started.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public Task<IssueResponse> RenewAsync(string version, string siteId, string authorization,
             CancellationToken cancellation = default(CancellationToken))
         {
@@ -47,6 +75,20 @@ namespace UserToken
         }
 
         /// <summary>The task-based <see cref="Revoke"/>.</summary>
+        /// <param name="version">The API version, e.g. <c>"6"</c>: 1–16 characters of <c>[A-Za-z0-9._-]</c>.</param>
+        /// <param name="siteId">The business's site id, e.g. <c>"-99"</c> (the API's public sandbox): an
+        /// integer of 1–18 digits with an optional leading <c>-</c>.</param>
+        /// <param name="authorization">The token, sent as the <c>Authorization</c> header exactly as
+        /// given: the bare <see cref="IssueResponse.AccessToken"/> or <c>"Bearer " + AccessToken</c>;
+        /// 1–8192 printable ASCII characters.</param>
+        /// <param name="cancellation">Cancels the request in the library (<c>ut_cancel</c>); the task
+        /// then ends as Canceled.</param>
+        /// <returns>The answer's JSON, usually <c>{}</c>; the task faults with a <see cref="UserTokenException"/> where the blocking call would throw
+        /// it (an argument the library rejects included), and faults with one whose result is
+        /// <see cref="UserTokenResult.Cancelled"/> when the client is disposed first.</returns>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate, which
+        /// a C string cannot carry; nothing was started.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public Task<string> RevokeAsync(string version, string siteId, string authorization,
             CancellationToken cancellation = default(CancellationToken))
         {

@@ -25,14 +25,29 @@ namespace UserToken
             LibraryCheck.Verify();
         }
 
-        /// <summary>A client with every default; the API key then comes from <c>MINDBODY_API_KEY</c>.</summary>
+        /// <summary>A client with every default; the API key then comes from <c>MINDBODY_API_KEY</c>
+        /// (and the base URL from <c>MINDBODY_BASE_URL</c>, else the real API).</summary>
+        /// <exception cref="UserTokenException">The library refused the configuration
+        /// (<see cref="UserTokenResult.InvalidConfig"/>), e.g. because <c>MINDBODY_API_KEY</c> is not set.</exception>
+        /// <exception cref="TypeInitializationException">The first use of the binding found no
+        /// libusertoken, or one of another ABI version; the inner <see cref="DllNotFoundException"/>
+        /// says which.</exception>
         public UserTokenClient()
             : this((byte[])null)
         {
         }
 
+        /// <summary>A client configured by <paramref name="options"/>.</summary>
+        /// <param name="options">The settings; those left unset (and a null <paramref name="options"/>)
+        /// keep the library's defaults and environment variables.</param>
         /// <exception cref="UserTokenException">The library rejected the options
-        /// (<see cref="UserTokenResult.InvalidConfig"/>, naming the key).</exception>
+        /// (<see cref="UserTokenResult.InvalidConfig"/>, naming the key), or no API key was given
+        /// here or in <c>MINDBODY_API_KEY</c>.</exception>
+        /// <exception cref="ArgumentException">A string option holds an unpaired surrogate, which
+        /// has no UTF-8 form.</exception>
+        /// <exception cref="TypeInitializationException">The first use of the binding found no
+        /// libusertoken, or one of another ABI version; the inner <see cref="DllNotFoundException"/>
+        /// says which.</exception>
         public UserTokenClient(UserTokenOptions options)
             : this(Utf8.ToNative(options == null ? null : options.ToJson(), "options"))
         {
@@ -54,20 +69,48 @@ namespace UserToken
             LiveClients.Add(created);
         }
 
-        /// <summary>A client configured by the library's configuration JSON as is (null for every default).</summary>
+        /// <summary>A client configured by the library's configuration JSON as is.</summary>
+        /// <param name="configJson">A JSON object of the library's configuration keys
+        /// (<c>{"base_url": ..., "api_key": ...}</c>), or null for every default.</param>
+        /// <returns>The new client; dispose it when done.</returns>
+        /// <exception cref="UserTokenException">The library rejected the JSON
+        /// (<see cref="UserTokenResult.InvalidConfig"/>: malformed, an unknown key, a bad value, or no
+        /// API key anywhere).</exception>
+        /// <exception cref="ArgumentException"><paramref name="configJson"/> holds U+0000 or an
+        /// unpaired surrogate.</exception>
+        /// <exception cref="TypeInitializationException">The first use of the binding found no
+        /// libusertoken, or one of another ABI version; the inner <see cref="DllNotFoundException"/>
+        /// says which.</exception>
         public static UserTokenClient FromConfigJson(string configJson)
         {
             return new UserTokenClient(Utf8.ToNative(configJson, "configJson"));
         }
 
         /// <summary>The library's version, e.g. <c>"1.0.0"</c>.</summary>
+        /// <exception cref="TypeInitializationException">The first use of the binding found no
+        /// libusertoken, or one of another ABI version; the inner <see cref="DllNotFoundException"/>
+        /// says which.</exception>
         public static string LibraryVersion
         {
             get { return Utf8.Read(Native.ut_version()); }
         }
 
         /// <summary>Issues a staff user token (POST .../usertoken/issue).</summary>
-        /// <exception cref="UserTokenException">The call failed; see its <see cref="UserTokenException.Result"/>.</exception>
+        /// <param name="version">The API version, e.g. <c>"6"</c>: 1–16 characters of <c>[A-Za-z0-9._-]</c>.</param>
+        /// <param name="siteId">The business's site id, e.g. <c>"-99"</c> (the API's public sandbox): an
+        /// integer of 1–18 digits with an optional leading <c>-</c>.</param>
+        /// <param name="username">The staff member's login name: 1–4096 bytes of UTF-8.</param>
+        /// <param name="password">Their password: 1–4096 bytes of UTF-8. Never logged; the binding
+        /// zeroes its native copy when the call returns.</param>
+        /// <returns>The issued token, its expiry and its user.</returns>
+        /// <exception cref="UserTokenException">The library reported a failure, named by
+        /// <see cref="UserTokenException.Result"/>: <see cref="UserTokenResult.Denied"/> (HTTP 401/403),
+        /// <see cref="UserTokenResult.NullArgument"/> or <see cref="UserTokenResult.InvalidArgument"/>
+        /// (nothing was sent), or a connection, timeout, HTTP or decoding failure after the
+        /// configured retries.</exception>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate, which
+        /// a C string cannot carry; nothing was sent.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public IssueResponse Issue(string version, string siteId, string username, string password)
         {
             ClientHandle client = Handle;
@@ -88,14 +131,43 @@ namespace UserToken
 
         /// <summary>Renews a token by 24 h from its current expiry, at most 7 times (POST .../usertoken/renew).
         /// The API does not document the answer; it is read as an <see cref="IssueResponse"/>.</summary>
-        /// <exception cref="UserTokenException">The call failed; see its <see cref="UserTokenException.Result"/>.</exception>
+        /// <param name="version">The API version, e.g. <c>"6"</c>: 1–16 characters of <c>[A-Za-z0-9._-]</c>.</param>
+        /// <param name="siteId">The business's site id, e.g. <c>"-99"</c> (the API's public sandbox): an
+        /// integer of 1–18 digits with an optional leading <c>-</c>.</param>
+        /// <param name="authorization">The token, sent as the <c>Authorization</c> header exactly as
+        /// given: the bare <see cref="IssueResponse.AccessToken"/> or <c>"Bearer " + AccessToken</c>;
+        /// 1–8192 printable ASCII characters.</param>
+        /// <returns>The answer: when its <see cref="IssueResponse.AccessToken"/> is set, that token
+        /// replaces the renewed one; fields the answer lacks are null.</returns>
+        /// <exception cref="UserTokenException">The library reported a failure, named by
+        /// <see cref="UserTokenException.Result"/>: <see cref="UserTokenResult.Denied"/> (HTTP 401/403),
+        /// <see cref="UserTokenResult.NullArgument"/> or <see cref="UserTokenResult.InvalidArgument"/>
+        /// (nothing was sent), or a connection, timeout, HTTP or decoding failure after the
+        /// configured retries.</exception>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate, which
+        /// a C string cannot carry; nothing was sent.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public IssueResponse Renew(string version, string siteId, string authorization)
         {
             return new IssueResponse(WithAuthorization(version, siteId, authorization, Native.ut_renew));
         }
 
-        /// <summary>Revokes a token (DELETE .../usertoken/revoke); returns the answer's JSON, usually <c>{}</c>.</summary>
-        /// <exception cref="UserTokenException">The call failed; see its <see cref="UserTokenException.Result"/>.</exception>
+        /// <summary>Revokes a token (DELETE .../usertoken/revoke).</summary>
+        /// <param name="version">The API version, e.g. <c>"6"</c>: 1–16 characters of <c>[A-Za-z0-9._-]</c>.</param>
+        /// <param name="siteId">The business's site id, e.g. <c>"-99"</c> (the API's public sandbox): an
+        /// integer of 1–18 digits with an optional leading <c>-</c>.</param>
+        /// <param name="authorization">The token, sent as the <c>Authorization</c> header exactly as
+        /// given: the bare <see cref="IssueResponse.AccessToken"/> or <c>"Bearer " + AccessToken</c>;
+        /// 1–8192 printable ASCII characters.</param>
+        /// <returns>The answer's JSON, usually <c>{}</c>.</returns>
+        /// <exception cref="UserTokenException">The library reported a failure, named by
+        /// <see cref="UserTokenException.Result"/>: <see cref="UserTokenResult.Denied"/> (HTTP 401/403),
+        /// <see cref="UserTokenResult.NullArgument"/> or <see cref="UserTokenResult.InvalidArgument"/>
+        /// (nothing was sent), or a connection, timeout, HTTP or decoding failure after the
+        /// configured retries.</exception>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate, which
+        /// a C string cannot carry; nothing was sent.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public string Revoke(string version, string siteId, string authorization)
         {
             return WithAuthorization(version, siteId, authorization, Native.ut_revoke);
@@ -104,7 +176,21 @@ namespace UserToken
         /// <summary>
         /// Issues a token and keeps it valid: see <see cref="UserTokenSession"/>.
         /// </summary>
-        /// <exception cref="UserTokenException">The first issue failed.</exception>
+        /// <param name="version">The API version, e.g. <c>"6"</c>: 1–16 characters of <c>[A-Za-z0-9._-]</c>.</param>
+        /// <param name="siteId">The business's site id, e.g. <c>"-99"</c> (the API's public sandbox): an
+        /// integer of 1–18 digits with an optional leading <c>-</c>.</param>
+        /// <param name="username">The staff member's login name: 1–4096 bytes of UTF-8.</param>
+        /// <param name="password">Their password: 1–4096 bytes of UTF-8. Never logged; the binding
+        /// zeroes its native copy when the call returns (the session keeps its own, zeroed on Dispose).</param>
+        /// <returns>The session, holding its first token; dispose it when done.</returns>
+        /// <exception cref="UserTokenException">The first issue failed, named by
+        /// <see cref="UserTokenException.Result"/>: <see cref="UserTokenResult.Denied"/> (HTTP 401/403),
+        /// <see cref="UserTokenResult.NullArgument"/> or <see cref="UserTokenResult.InvalidArgument"/>
+        /// (nothing was sent), or a connection, timeout, HTTP or decoding failure after the
+        /// configured retries.</exception>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate, which
+        /// a C string cannot carry; nothing was sent.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public UserTokenSession CreateSession(string version, string siteId, string username, string password)
         {
             ClientHandle client = Handle;
@@ -130,7 +216,7 @@ namespace UserToken
         /// Frees the client. Pending async requests end at once (their tasks fault with
         /// <see cref="UserTokenResult.Cancelled"/>); blocking calls still running on other
         /// threads finish first, as the handle is freed only when the last one returns.
-        /// Returns within about a second. Calling it again does nothing.
+        /// Returns within about a second. Calling it again does nothing. Never throws.
         /// </summary>
         public void Dispose()
         {

@@ -9,7 +9,12 @@ namespace UserToken
     /// </summary>
     public class UserTokenException : Exception
     {
-        /// <summary>An exception as the library would report it (for tests and fakes).</summary>
+        /// <summary>An exception as the library would report it (for tests and fakes). Never throws.</summary>
+        /// <param name="result">The result code.</param>
+        /// <param name="message">The message, as the error document's <c>message</c>.</param>
+        /// <param name="httpStatus">The HTTP status of the failing answer, or null.</param>
+        /// <param name="apiCode">The API's <c>Error.Code</c>, or null.</param>
+        /// <param name="attempts">How many tries were made, 0 when nothing was sent.</param>
         public UserTokenException(UserTokenResult result, string message, int? httpStatus, string apiCode, int attempts)
             : this(result, message, httpStatus, apiCode, attempts, null)
         {

@@ -32,6 +32,9 @@ namespace UserToken
         /// <summary>The most detailed level delivered; <see cref="UserTokenLogLevel.Info"/> by default.</summary>
         /// <exception cref="UserTokenException">The library rejected the level
         /// (<see cref="UserTokenResult.InvalidArgument"/>) while a handler was attached.</exception>
+        /// <exception cref="TypeInitializationException">The first use of the binding found no
+        /// libusertoken, or one of another ABI version; the inner <see cref="DllNotFoundException"/>
+        /// says which.</exception>
         public static UserTokenLogLevel Level
         {
             get
@@ -52,6 +55,9 @@ namespace UserToken
         }
 
         /// <summary>Raised for each log line, with a null sender.</summary>
+        /// <exception cref="TypeInitializationException">The first use of the binding found no
+        /// libusertoken, or one of another ABI version; the inner <see cref="DllNotFoundException"/>
+        /// says which.</exception>
         public static event EventHandler<UserTokenLogEventArgs> Line
         {
             add

@@ -9,6 +9,11 @@ namespace UserToken
     /// </summary>
     public sealed class UserTokenOptions
     {
+        /// <summary>Options with nothing set: every key keeps the library's default. Never throws.</summary>
+        public UserTokenOptions()
+        {
+        }
+
         /// <summary><c>base_url</c>: default <c>https://api.mindbodyonline.com</c>.</summary>
         public string BaseUrl { get; set; }
 

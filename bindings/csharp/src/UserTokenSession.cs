@@ -26,7 +26,11 @@ namespace UserToken
         /// <summary>A valid access token (the bare token), renewed or re-issued when needed.
         /// When a refresh fails while the current token is still unexpired, that token is
         /// returned.</summary>
-        /// <exception cref="UserTokenException">No valid token could be had.</exception>
+        /// <returns>The bare access token, to send as the <c>Authorization</c> header.</returns>
+        /// <exception cref="UserTokenException">No valid token could be had: the renewal and a new
+        /// issue failed (<see cref="UserTokenException.Result"/> says how) and the current token has
+        /// expired, or the session's client was disposed (<see cref="UserTokenResult.Cancelled"/>).</exception>
+        /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
         public string GetToken()
         {
             SessionHandle session = Handle;
@@ -35,9 +39,11 @@ namespace UserToken
             return token;
         }
 
-        /// <summary>Revokes the current token and returns the answer's JSON (<c>{}</c> when
-        /// there was none to revoke); the next <see cref="GetToken"/> issues a new one.</summary>
-        /// <exception cref="UserTokenException">The revoke failed.</exception>
+        /// <summary>Revokes the current token; the next <see cref="GetToken"/> issues a new one.</summary>
+        /// <returns>The answer's JSON (<c>{}</c> when there was no token to revoke).</returns>
+        /// <exception cref="UserTokenException">The revoke failed (<see cref="UserTokenException.Result"/>
+        /// says how), or the session's client was disposed (<see cref="UserTokenResult.Cancelled"/>).</exception>
+        /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
         public string Revoke()
         {
             SessionHandle session = Handle;
@@ -47,7 +53,7 @@ namespace UserToken
         }
 
         /// <summary>Frees the session. Sends nothing: call <see cref="Revoke"/> first to end
-        /// the token at the API. Calling it again does nothing.</summary>
+        /// the token at the API. Calling it again does nothing. Never throws.</summary>
         public void Dispose()
         {
             handle.Dispose();

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from typing import Any, Iterator, Optional
 
 import pytest
@@ -33,17 +32,15 @@ def pytest_report_header(config: Any) -> Optional[str]:
     return f"usertoken library: {usertoken.library_path}\nut-emulator: {EMULATOR}"
 
 
+# The guide's fixture (docs/testing-with-the-emulator.md) starts the emulator for every test
+# here, so the guide's code is what the suite runs; it finds the binary through UT_EMULATOR.
+os.environ["UT_EMULATOR"] = str(EMULATOR)
+from ut_emulator_fixture import ut_emulator  # noqa: E402,F401
+
+
 @pytest.fixture(scope="session")
-def emulator_process() -> Iterator[Emulator]:
-    process = subprocess.Popen([str(EMULATOR), "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
-    try:
-        line = process.stdout.readline().strip()  # type: ignore[union-attr]
-        prefix = "listening on "
-        assert line.startswith(prefix), f"unexpected first line from ut-emulator: {line!r}"
-        yield Emulator(line[len(prefix):])
-    finally:
-        process.kill()
-        process.wait(timeout=10)
+def emulator_process(ut_emulator: str) -> Emulator:
+    return Emulator(ut_emulator)
 
 
 @pytest.fixture

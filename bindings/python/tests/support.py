@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 BINDING = Path(__file__).resolve().parents[1]
 EMULATOR = Path(os.environ.get("USERTOKEN_EMULATOR", ROOT / "target" / "release" / "ut-emulator"))
 API_KEY = "test-api-key"
+SITE_ID = -99
 OWNER = ("Siteowner", "apitest1234")
 STAFF = ("jdoe", "s3cret!")
 

@@ -9,7 +9,7 @@ import pytest
 
 import usertoken
 from usertoken import aio
-from support import STAFF, make_client, wait_for
+from support import SITE_ID, STAFF, make_client, wait_for
 
 
 def run(coroutine):
@@ -18,13 +18,13 @@ def run(coroutine):
 
 def test_issue_renew_revoke(client):
     async def main():
-        token = await client.aio.issue(*STAFF)
+        token = await client.aio.issue(*STAFF, site_id=SITE_ID)
         assert isinstance(token, usertoken.IssueResponse) and token.user.type == "Staff"
-        renewed = await client.aio.renew(token.access_token)
-        assert isinstance(renewed, usertoken.IssueResponse) and renewed.expires > token.expires
-        assert await client.aio.revoke(f"Bearer {token.access_token}") == {}
+        renewed = await client.aio.renew(token.access_token, site_id=SITE_ID)
+        assert isinstance(renewed, usertoken.RenewResponse) and renewed.expires > token.expires
+        assert await client.aio.revoke(f"Bearer {token.access_token}", site_id=SITE_ID) == {}
         with pytest.raises(usertoken.DeniedError):
-            await client.aio.renew(token.access_token)
+            await client.aio.renew(token.access_token, site_id=SITE_ID)
 
     run(main())
     assert aio.pending_requests() == 0
@@ -35,10 +35,10 @@ def test_failures_come_through_the_future(client, emulator):
 
     async def main():
         with pytest.raises(usertoken.ServerError) as caught:
-            await client.aio.issue(*STAFF)
+            await client.aio.issue(*STAFF, site_id=SITE_ID)
         assert caught.value.attempts == 3
         with pytest.raises(usertoken.DeniedError) as caught:
-            await client.aio.issue("jdoe", "nope")
+            await client.aio.issue("jdoe", "nope", site_id=SITE_ID)
         assert caught.value.code == "DeniedAccess"
 
     run(main())
@@ -47,12 +47,12 @@ def test_failures_come_through_the_future(client, emulator):
 def test_argument_errors(client, emulator):
     async def main():
         with pytest.raises(usertoken.InvalidArgumentError) as caught:
-            await client.aio.issue("", "x")  # the library refuses it: a code, no document
+            await client.aio.issue("", "x", site_id=SITE_ID)  # the library refuses it: a code, no document
         assert "ut_issue_async" in caught.value.message
         with pytest.raises(usertoken.InvalidArgumentError):
-            await client.aio.renew("a\0b")
+            await client.aio.renew("a\0b", site_id=SITE_ID)
         with pytest.raises(usertoken.NullArgumentError):
-            await client.aio.revoke(None)  # type: ignore[arg-type]
+            await client.aio.revoke(None, site_id=SITE_ID)  # type: ignore[arg-type]
 
     run(main())
     assert emulator.requests() == [] and aio.pending_requests() == 0
@@ -60,7 +60,7 @@ def test_argument_errors(client, emulator):
 
 def test_many_at_once(client, emulator):
     async def main():
-        tokens = await asyncio.gather(*(client.aio.issue(*STAFF) for _ in range(200)))
+        tokens = await asyncio.gather(*(client.aio.issue(*STAFF, site_id=SITE_ID) for _ in range(200)))
         assert len({t.access_token for t in tokens}) == 200
 
     run(main())
@@ -71,7 +71,7 @@ def test_cancelling_the_task_cancels_the_request(emulator):
     emulator.fault(kind="hang", call="issue")
     with make_client(emulator, timeout_ms=60_000) as client:
         async def main():
-            task = asyncio.create_task(client.aio.issue(*STAFF))
+            task = asyncio.create_task(client.aio.issue(*STAFF, site_id=SITE_ID))
             await asyncio.sleep(0)  # let the task start the request
             assert wait_for(lambda: emulator.stats()["issue"] == 1)
             started = time.monotonic()
@@ -82,7 +82,7 @@ def test_cancelling_the_task_cancels_the_request(emulator):
             while aio.pending_requests():
                 await asyncio.sleep(0.01)
             assert time.monotonic() - started < 5
-            assert (await client.aio.issue(*STAFF)).access_token  # the client goes on
+            assert (await client.aio.issue(*STAFF, site_id=SITE_ID)).access_token  # the client goes on
 
         run(main())
 
@@ -91,9 +91,9 @@ def test_wait_for_cancels_on_timeout(emulator):
     emulator.fault(kind="hang", call="renew")
     with make_client(emulator, timeout_ms=60_000) as client:
         async def main():
-            token = await client.aio.issue(*STAFF)
+            token = await client.aio.issue(*STAFF, site_id=SITE_ID)
             with pytest.raises(asyncio.TimeoutError):
-                await asyncio.wait_for(client.aio.renew(token.access_token), 0.2)
+                await asyncio.wait_for(client.aio.renew(token.access_token, site_id=SITE_ID), 0.2)
             while aio.pending_requests():
                 await asyncio.sleep(0.01)
 
@@ -105,14 +105,14 @@ def test_closing_the_client_ends_pending_requests(emulator):
     client = make_client(emulator, timeout_ms=60_000)
 
     async def main():
-        tasks = [asyncio.create_task(client.aio.issue(*STAFF)) for _ in range(5)]
+        tasks = [asyncio.create_task(client.aio.issue(*STAFF, site_id=SITE_ID)) for _ in range(5)]
         await asyncio.sleep(0)  # each task sends its request
         assert wait_for(lambda: emulator.stats()["issue"] == 5)
         client.close()
         results = await asyncio.gather(*tasks, return_exceptions=True)
         assert all(isinstance(r, usertoken.CancelledError) for r in results), results
         with pytest.raises(ValueError, match="closed"):
-            await client.aio.issue(*STAFF)
+            await client.aio.issue(*STAFF, site_id=SITE_ID)
 
     run(main())
 
@@ -121,7 +121,7 @@ def test_a_callback_after_the_loop_closed_is_dropped(emulator):
     emulator.fault(kind="delay", delay_ms=300)
     with make_client(emulator) as client:
         async def start():
-            task = asyncio.create_task(client.aio.issue(*STAFF))
+            task = asyncio.create_task(client.aio.issue(*STAFF, site_id=SITE_ID))
             await asyncio.sleep(0)  # sent; the loop ends before the answer comes
             return task
 
@@ -130,10 +130,10 @@ def test_a_callback_after_the_loop_closed_is_dropped(emulator):
         loop.close()
         assert not task.done()
         assert wait_for(lambda: aio.pending_requests() == 0)
-        assert client.issue(*STAFF).access_token  # nothing broke
+        assert client.issue(*STAFF, site_id=SITE_ID).access_token  # nothing broke
 
 
 def test_each_call_is_a_coroutine(client):
-    assert isinstance(asyncio.run(client.aio.issue(*STAFF)), usertoken.IssueResponse)
+    assert isinstance(asyncio.run(client.aio.issue(*STAFF, site_id=SITE_ID)), usertoken.IssueResponse)
     with pytest.raises(usertoken.DeniedError):
-        asyncio.run(client.aio.revoke("no-such-token"))
+        asyncio.run(client.aio.revoke("no-such-token", site_id=SITE_ID))

@@ -9,12 +9,12 @@ import pytest
 
 import usertoken
 from usertoken.models import parse_expires
-from support import API_KEY, OWNER, STAFF, make_client
+from support import API_KEY, OWNER, SITE_ID, STAFF, make_client
 
 
 def test_issue_gives_a_typed_response(client, emulator):
     before = datetime.now(timezone.utc)
-    token = client.issue(*STAFF)
+    token = client.issue(*STAFF, site_id=SITE_ID)
     assert isinstance(token, usertoken.IssueResponse)
     assert token.token_type == "Bearer"
     assert token.access_token and token.access_token == token.raw["AccessToken"]
@@ -22,12 +22,12 @@ def test_issue_gives_a_typed_response(client, emulator):
     assert timedelta(hours=23, minutes=59) < token.expires - before < timedelta(hours=24, minutes=1)
     assert token.user == usertoken.User(id=100000123, first_name="Jane", last_name="Doe", type="Staff", raw={})
     assert token.user.raw == token.raw["User"]
-    owner = client.issue(*OWNER)
+    owner = client.issue(*OWNER, site_id=SITE_ID)
     assert (owner.user.id, owner.user.type) == (0, "Owner")
 
 
 def test_the_access_token_stays_out_of_repr(client):
-    token = client.issue(*STAFF)
+    token = client.issue(*STAFF, site_id=SITE_ID)
     assert token.access_token not in repr(token)
     assert "Jane" in repr(token)
 
@@ -48,40 +48,67 @@ def test_credentials_reach_the_server_byte_exact(client, emulator):
     username = 'quote" back\\slash \x01 tab\t émoji 🎟'
     password = "p\u00e4ss\nword 🔑"
     with pytest.raises(usertoken.DeniedError):
-        client.issue(username, password)
+        client.issue(username, password, site_id=SITE_ID)
     (request,) = emulator.requests()
     assert json.loads(request["body"]) == {"Username": username, "Password": password}
 
 
 def test_renew_extends_the_token_by_a_day(client, emulator):
-    token = client.issue(*STAFF)
-    renewed = client.renew(token.access_token)
-    assert isinstance(renewed, usertoken.IssueResponse)
+    token = client.issue(*STAFF, site_id=SITE_ID)
+    renewed = client.renew(token.access_token, site_id=SITE_ID)
+    assert isinstance(renewed, usertoken.RenewResponse)
     assert renewed.expires - token.expires == timedelta(hours=24)
+    # The emulator answers a new token, as the API may.
+    assert renewed.access_token and renewed.access_token == renewed.raw["AccessToken"]
+    assert renewed.access_token not in repr(renewed)
+    assert renewed.user == token.user
 
 
 def test_renew_and_revoke_take_a_bearer_authorization(client, emulator):
-    token = client.issue(*STAFF)
-    assert isinstance(client.renew(f"Bearer {token.access_token}"), usertoken.IssueResponse)
-    assert client.revoke(f"Bearer {token.access_token}") == {}
+    token = client.issue(*STAFF, site_id=SITE_ID)
+    assert isinstance(client.renew(f"Bearer {token.access_token}", site_id=SITE_ID), usertoken.RenewResponse)
+    assert client.revoke(f"Bearer {token.access_token}", site_id=SITE_ID) == {}
     sent = [dict(r["headers"])["authorization"] for r in emulator.requests()[1:]]
     assert sent == [f"Bearer {token.access_token}"] * 2
 
 
-def test_renew_of_another_shape_gives_the_parsed_body(client, emulator):
-    token = client.issue(*STAFF)
+def test_renew_of_another_shape_gives_none_for_what_it_lacks(client, emulator):
+    token = client.issue(*STAFF, site_id=SITE_ID)
     emulator.fault(kind="status", call="renew", status=200, body='{"Renewed": true}',
                    content_type="application/json")
-    assert client.renew(token.access_token) == {"Renewed": True}
+    renewed = client.renew(token.access_token, site_id=SITE_ID)
+    assert (renewed.access_token, renewed.token_type, renewed.expires, renewed.user) == (None,) * 4
+    assert renewed.raw == {"Renewed": True}
     emulator.fault(kind="status", call="renew", status=204, body="")
-    assert client.renew(token.access_token) == {}
+    assert client.renew(token.access_token, site_id=SITE_ID).raw == {}
+
+
+@pytest.mark.parametrize("call", ["renew", "revoke"])
+def test_a_renew_or_revoke_answer_that_is_not_an_object_is_a_decode_error(client, emulator, call):
+    token = client.issue(*STAFF, site_id=SITE_ID)
+    emulator.fault(kind="status", call=call, status=200, body="[1, 2]", content_type="application/json")
+    with pytest.raises(usertoken.DecodeError) as caught:
+        getattr(client, call)(token.access_token, site_id=SITE_ID)
+    assert "not an object" in caught.value.message and caught.value.result == "UT_DECODE"
+
+
+def test_site_id_is_required(client, emulator):
+    token = client.issue(*STAFF, site_id=SITE_ID)
+    calls = [lambda: client.issue(*STAFF), lambda: client.renew(token.access_token),
+             lambda: client.revoke(token.access_token), lambda: client.session(*STAFF),
+             lambda: client.aio.issue(*STAFF), lambda: client.aio.renew(token.access_token),
+             lambda: client.aio.revoke(token.access_token)]
+    for call in calls:
+        with pytest.raises(TypeError, match="site_id"):
+            call()  # type: ignore[call-arg]
+    assert len(emulator.requests()) == 1
 
 
 def test_revoke_ends_the_token(client):
-    token = client.issue(*STAFF)
-    assert client.revoke(token.access_token) == {}
+    token = client.issue(*STAFF, site_id=SITE_ID)
+    assert client.revoke(token.access_token, site_id=SITE_ID) == {}
     with pytest.raises(usertoken.DeniedError):
-        client.renew(token.access_token)
+        client.renew(token.access_token, site_id=SITE_ID)
 
 
 def test_site_and_version_are_passed_through(client, emulator):
@@ -92,8 +119,9 @@ def test_site_and_version_are_passed_through(client, emulator):
 
 
 def test_an_embedded_nul_is_refused_before_any_request(client, emulator):
-    for call in (lambda: client.issue("jd\0oe", "x"), lambda: client.issue("jdoe", "s3cret!\0"),
-                 lambda: client.renew("tok\0en"), lambda: client.revoke("t", site_id="-9\x009")):
+    for call in (lambda: client.issue("jd\0oe", "x", site_id=SITE_ID),
+                 lambda: client.issue("jdoe", "s3cret!\0", site_id=SITE_ID),
+                 lambda: client.renew("tok\0en", site_id=SITE_ID), lambda: client.revoke("t", site_id="-9\x009")):
         with pytest.raises(usertoken.InvalidArgumentError) as caught:
             call()
         assert isinstance(caught.value, ValueError)
@@ -103,19 +131,19 @@ def test_an_embedded_nul_is_refused_before_any_request(client, emulator):
 
 def test_none_becomes_null_and_the_library_names_it(client, emulator):
     with pytest.raises(usertoken.NullArgumentError) as caught:
-        client.issue(None, "x")  # type: ignore[arg-type]
+        client.issue(None, "x", site_id=SITE_ID)  # type: ignore[arg-type]
     assert "username" in caught.value.message
     with pytest.raises(TypeError):
-        client.issue(42.0, "x")  # type: ignore[arg-type]
+        client.issue(42.0, "x", site_id=SITE_ID)  # type: ignore[arg-type]
     assert emulator.requests() == []
 
 
 def test_bytes_arguments_are_passed_as_they_are(client, emulator):
-    assert client.issue(b"jdoe", b"s3cret!").user.id == 100000123
+    assert client.issue(b"jdoe", b"s3cret!", site_id=SITE_ID).user.id == 100000123
     with pytest.raises(usertoken.InvalidArgumentError):
-        client.issue(b"\xff\xfe", b"x")  # not UTF-8: the library's check, not ours
+        client.issue(b"\xff\xfe", b"x", site_id=SITE_ID)  # not UTF-8: the library's check, not ours
     with pytest.raises(usertoken.InvalidArgumentError):
-        client.issue("\udc80", "x")  # a lone surrogate is not UTF-8 either
+        client.issue("\udc80", "x", site_id=SITE_ID)  # a lone surrogate is not UTF-8 either
     assert len(emulator.requests()) == 1
 
 
@@ -123,10 +151,10 @@ def test_only_given_settings_are_sent_so_the_environment_applies(emulator, monke
     monkeypatch.setenv("MINDBODY_BASE_URL", emulator.url)
     monkeypatch.setenv("MINDBODY_API_KEY", API_KEY)
     with usertoken.Client() as client:
-        assert client.issue(*STAFF).user.type == "Staff"
+        assert client.issue(*STAFF, site_id=SITE_ID).user.type == "Staff"
     with usertoken.Client(api_key="another-key") as client:  # given beats the environment
         with pytest.raises(usertoken.DeniedError) as caught:
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
     assert "Invalid API key" in caught.value.message
 
 
@@ -141,7 +169,7 @@ def test_every_config_key_is_accepted(emulator, tmp_path):
 
     assert set(settings) == set(KEYS)
     with usertoken.Client(**settings) as client:
-        assert client.issue(*STAFF).access_token
+        assert client.issue(*STAFF, site_id=SITE_ID).access_token
 
 
 def test_a_bad_setting_is_named(emulator, tmp_path):
@@ -159,12 +187,12 @@ def test_a_bad_setting_is_named(emulator, tmp_path):
 def test_close_is_idempotent_and_final(emulator):
     client = make_client(emulator)
     with client:
-        client.issue(*STAFF)
+        client.issue(*STAFF, site_id=SITE_ID)
     assert client.closed
     client.close()
     client.close()
     with pytest.raises(ValueError, match="closed"):
-        client.issue(*STAFF)
+        client.issue(*STAFF, site_id=SITE_ID)
 
 
 @pytest.mark.parametrize("text, expected", [

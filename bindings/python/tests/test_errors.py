@@ -9,7 +9,7 @@ import pytest
 
 import usertoken
 from usertoken import _native, errors
-from support import STAFF, make_client
+from support import SITE_ID, STAFF, make_client
 
 CLASSES = {
     "UT_NULL_ARGUMENT": usertoken.NullArgumentError,
@@ -59,17 +59,17 @@ def test_builtin_bases_where_they_fit():
 
 def test_null_argument(client):
     with pytest.raises(usertoken.NullArgumentError) as caught:
-        client.renew(None)  # type: ignore[arg-type]
+        client.renew(None, site_id=SITE_ID)  # type: ignore[arg-type]
     assert caught.value.result == "UT_NULL_ARGUMENT" and "authorization" in caught.value.message
 
 
 @pytest.mark.parametrize("call, parameter", [
-    (lambda c: c.issue("", "x"), "username"),
-    (lambda c: c.issue("jdoe", "x" * 5000), "password"),
+    (lambda c: c.issue("", "x", site_id=SITE_ID), "username"),
+    (lambda c: c.issue("jdoe", "x" * 5000, site_id=SITE_ID), "password"),
     (lambda c: c.issue("jdoe", "x", site_id="ninety-nine"), "site_id"),
-    (lambda c: c.issue("jdoe", "x", version="v/6"), "version"),
-    (lambda c: c.renew("token\r\nX-Evil: 1"), "authorization"),
-    (lambda c: c.revoke("tökén"), "authorization"),
+    (lambda c: c.issue("jdoe", "x", version="v/6", site_id=SITE_ID), "version"),
+    (lambda c: c.renew("token\r\nX-Evil: 1", site_id=SITE_ID), "authorization"),
+    (lambda c: c.revoke("tökén", site_id=SITE_ID), "authorization"),
 ])
 def test_invalid_argument(client, emulator, call, parameter):
     with pytest.raises(usertoken.InvalidArgumentError) as caught:
@@ -95,7 +95,7 @@ def test_connect_on_a_dropped_connection(emulator):
     emulator.fault(kind="drop", count=3)
     with make_client(emulator, max_retries=2) as client:
         with pytest.raises(usertoken.ConnectError) as caught:
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
     assert caught.value.attempts == 3 and caught.value.http_status is None
 
 
@@ -105,21 +105,21 @@ def test_connect_on_a_closed_port(emulator):
         port = sock.getsockname()[1]
     with make_client(emulator, base_url=f"http://127.0.0.1:{port}", max_retries=0) as client:
         with pytest.raises(usertoken.ConnectError):
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
 
 
 def test_timeout(emulator):
     emulator.fault(kind="hang", count=2)
     with make_client(emulator, timeout_ms=200, max_retries=1) as client:
         with pytest.raises(usertoken.RequestTimeoutError) as caught:
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
     assert isinstance(caught.value, TimeoutError)
     assert caught.value.result == "UT_TIMEOUT" and caught.value.attempts == 2
 
 
 def test_denied_without_the_password_in_it(client):
     with pytest.raises(usertoken.DeniedError) as caught:
-        client.issue("jdoe", "wrong-password-123")
+        client.issue("jdoe", "wrong-password-123", site_id=SITE_ID)
     error = caught.value
     assert (error.http_status, error.code, error.attempts) == (401, "DeniedAccess", 1)
     assert "wrong-password-123" not in str(error) and "wrong-password-123" not in repr(error.document)
@@ -129,7 +129,7 @@ def test_rate_limited_after_retries(emulator):
     emulator.fault(kind="status", status=429, count=3)
     with make_client(emulator, max_retries=2) as client:
         with pytest.raises(usertoken.RateLimitedError) as caught:
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
     assert (caught.value.http_status, caught.value.attempts) == (429, 3)
 
 
@@ -137,14 +137,14 @@ def test_server_error_after_retries(emulator):
     emulator.fault(kind="status", status=503, count=2)
     with make_client(emulator, max_retries=1) as client:
         with pytest.raises(usertoken.ServerError) as caught:
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
     assert (caught.value.http_status, caught.value.attempts) == (503, 2)
 
 
 def test_server_error_is_retried_into_success(emulator):
     emulator.fault(kind="status", status=503, count=2)
     with make_client(emulator, max_retries=2) as client:
-        assert client.issue(*STAFF).access_token
+        assert client.issue(*STAFF, site_id=SITE_ID).access_token
     assert emulator.stats()["issue"] == 3
 
 
@@ -157,7 +157,7 @@ def test_http_error(client):
 def test_decode_on_a_body_that_is_not_json(client, emulator):
     emulator.fault(kind="status", status=200, body="<html>not json</html>", content_type="text/html")
     with pytest.raises(usertoken.DecodeError) as caught:
-        client.issue(*STAFF)
+        client.issue(*STAFF, site_id=SITE_ID)
     assert caught.value.attempts == 1
 
 
@@ -165,12 +165,12 @@ def test_decode_on_an_oversized_body(emulator):
     emulator.fault(kind="oversized", body_bytes=4097)
     with make_client(emulator, max_response_bytes=4096) as client:
         with pytest.raises(usertoken.DecodeError):
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
 
 
 def test_cancelled_once_the_client_is_closed(emulator):
     client = make_client(emulator)
-    session = client.session(*STAFF)
+    session = client.session(*STAFF, site_id=SITE_ID)
     client.close()
     with pytest.raises(usertoken.CancelledError) as caught:
         session.revoke()
@@ -186,7 +186,7 @@ def test_not_found_for_an_unknown_request_id():
 
 def test_errors_survive_pickling(client):
     with pytest.raises(usertoken.DeniedError) as caught:
-        client.issue("jdoe", "nope")
+        client.issue("jdoe", "nope", site_id=SITE_ID)
     copy = pickle.loads(pickle.dumps(caught.value))
     assert type(copy) is usertoken.DeniedError
     assert (copy.result, copy.http_status, copy.code, copy.attempts, copy.message) == (
@@ -206,11 +206,11 @@ def test_more_faults_map_to_their_class(emulator, fault, settings, expected, att
     emulator.fault(**fault)
     with make_client(emulator, **{"max_retries": 2, **settings}) as client:
         with pytest.raises(expected) as caught:
-            client.issue(*STAFF)
+            client.issue(*STAFF, site_id=SITE_ID)
     assert type(caught.value) is expected and caught.value.attempts == attempts
 
 
 def test_a_body_of_exactly_max_response_bytes_is_accepted(emulator):
     emulator.fault(kind="oversized", body_bytes=4096)
     with make_client(emulator, max_response_bytes=4096) as client:
-        assert client.issue(*STAFF).access_token
+        assert client.issue(*STAFF, site_id=SITE_ID).access_token

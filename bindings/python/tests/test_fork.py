@@ -8,19 +8,19 @@ import os
 
 import pytest
 
-from support import STAFF, make_client
+from support import SITE_ID, STAFF, make_client
 
 # Inherited by the forked children; a client cannot be pickled, and need not be.
 _client = None
 
 
 def issue_in_child(_: int):
-    token = _client.issue(*STAFF)  # type: ignore[union-attr]
+    token = _client.issue(*STAFF, site_id=SITE_ID)  # type: ignore[union-attr]
     return os.getpid(), token.access_token
 
 
 def issue_async_in_child(_: int):
-    token = asyncio.run(_client.aio.issue(*STAFF))  # type: ignore[union-attr]
+    token = asyncio.run(_client.aio.issue(*STAFF, site_id=SITE_ID))  # type: ignore[union-attr]
     return os.getpid(), token.access_token
 
 
@@ -38,13 +38,13 @@ def test_a_parent_client_works_in_forked_children(emulator, call):
     with make_client(emulator) as client:
         _client = client
         try:
-            parent_token = client.issue(*STAFF)  # the parent's runtime and pool are running
-            asyncio.run(client.aio.issue(*STAFF))  # and its async machinery
+            parent_token = client.issue(*STAFF, site_id=SITE_ID)  # the parent's runtime and pool are running
+            asyncio.run(client.aio.issue(*STAFF, site_id=SITE_ID))  # and its async machinery
             with multiprocessing.get_context("fork").Pool(3) as pool:
                 results = pool.map(call, range(9))
             assert all(pid != os.getpid() for pid, _ in results)
             assert len({token for _, token in results}) == 9
-            assert client.renew(parent_token.access_token).access_token  # parent unaffected
+            assert client.renew(parent_token.access_token, site_id=SITE_ID).access_token  # parent unaffected
         finally:
             _client = None
     assert emulator.stats()["issue"] == 11

@@ -8,7 +8,7 @@ import weakref
 
 import usertoken
 from usertoken import aio
-from support import STAFF, make_client, wait_for
+from support import SITE_ID, STAFF, make_client, wait_for
 
 
 def test_dropping_a_client_with_pending_async_calls(emulator):
@@ -17,7 +17,7 @@ def test_dropping_a_client_with_pending_async_calls(emulator):
     async def main():
         client = make_client(emulator, timeout_ms=60_000)
         # Four hang, four complete normally (some may still be in flight when it goes).
-        tasks = [asyncio.create_task(client.aio.issue(*STAFF)) for _ in range(8)]
+        tasks = [asyncio.create_task(client.aio.issue(*STAFF, site_id=SITE_ID)) for _ in range(8)]
         await asyncio.sleep(0)  # each task sends its request
         assert wait_for(lambda: emulator.stats()["issue"] >= 4)
         alive = weakref.ref(client)
@@ -38,7 +38,7 @@ def test_a_collected_client_in_a_reference_cycle(emulator):
     async def main():
         client = make_client(emulator)
         client.cycle = client  # only the cycle collector can free it
-        task = asyncio.create_task(client.aio.issue(*STAFF))
+        task = asyncio.create_task(client.aio.issue(*STAFF, site_id=SITE_ID))
         await asyncio.sleep(0)
         del client
         gc.collect()
@@ -51,7 +51,7 @@ def test_a_collected_client_in_a_reference_cycle(emulator):
 def test_collected_sessions_and_idle_clients(emulator):
     for _ in range(50):
         client = make_client(emulator)
-        session = client.session(*STAFF)
+        session = client.session(*STAFF, site_id=SITE_ID)
         session.token()
         del client, session
     gc.collect()
@@ -59,7 +59,7 @@ def test_collected_sessions_and_idle_clients(emulator):
 
 
 def test_a_session_keeps_its_client_alive(emulator):
-    session = make_client(emulator, session_renew_margin_s=30 * 86_400).session(*STAFF)
+    session = make_client(emulator, session_renew_margin_s=30 * 86_400).session(*STAFF, site_id=SITE_ID)
     gc.collect()
     assert session.token()  # renews through the client nobody else holds
     assert emulator.stats()["renew"] == 1

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from support import API_KEY, BINDING
+from support import API_KEY, BINDING, SITE_ID
 
 SCRIPT = """
 import asyncio, logging, os, threading, time, usertoken
@@ -19,7 +19,7 @@ usertoken.enable_logging(logging.DEBUG)
 client = usertoken.Client(base_url={url!r}, api_key={api_key!r}, timeout_ms=60000)
 
 async def main():
-    tasks = [asyncio.create_task(client.aio.issue("jdoe", "s3cret!")) for _ in range(10)]
+    tasks = [asyncio.create_task(client.aio.issue("jdoe", "s3cret!", site_id={site_id!r})) for _ in range(10)]
     await asyncio.sleep(0.1)
     return tasks
 
@@ -30,7 +30,7 @@ loop.close()
 
 def forever():
     while True:
-        client.issue("jdoe", "s3cret!")  # until the client is closed at exit
+        client.issue("jdoe", "s3cret!", site_id={site_id!r})  # until the client is closed at exit
 
 for _ in range(4):
     threading.Thread(target=forever, daemon=True).start()
@@ -45,7 +45,7 @@ def test_exit_with_everything_in_flight(emulator, hang):
     # during finalization aborts the process ("FATAL: exception not rethrown") in most runs.
     if hang:
         emulator.fault(kind="hang", call="issue", count=10)
-    script = SCRIPT.format(url=emulator.url, api_key=API_KEY)
+    script = SCRIPT.format(url=emulator.url, api_key=API_KEY, site_id=SITE_ID)
     env = dict(os.environ, PYTHONPATH=str(BINDING))
     for _ in range(5):
         result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], env=env,

@@ -6,7 +6,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from support import STAFF, make_client
+from support import SITE_ID, STAFF, make_client
 
 CALLS = 400
 THREADS = 8
@@ -18,7 +18,7 @@ LATENCY_MS = 2
 
 def issue_batch(client, count: int) -> None:
     for _ in range(count):
-        client.issue(*STAFF)
+        client.issue(*STAFF, site_id=SITE_ID)
 
 
 def timed(function) -> float:
@@ -48,7 +48,7 @@ def test_close_while_threads_are_calling(emulator):
     def worker() -> None:
         while not stop.is_set():
             try:
-                client.issue(*STAFF)
+                client.issue(*STAFF, site_id=SITE_ID)
                 outcomes.append("ok")
             except ValueError:  # closed: the expected end of the loop
                 outcomes.append("closed")

@@ -29,7 +29,7 @@ from .errors import (
     UserTokenError,
 )
 from .log import TRACE, disable_logging, enable_logging
-from .models import IssueResponse, User
+from .models import IssueResponse, RenewResponse, User
 from .session import Session
 from . import _shutdown  # noqa: F401  (registers the exit hook)
 
@@ -37,7 +37,7 @@ __version__ = "1.0.0"
 
 
 def library_version() -> str:
-    """The version of the loaded libusertoken, e.g. ``"1.0.0"``."""
+    """The version of the loaded libusertoken, e.g. ``"1.0.0"``. Raises nothing."""
     version: bytes = _lib.ut_version()
     return version.decode("ascii")
 
@@ -45,7 +45,7 @@ def library_version() -> str:
 __all__ = [
     "ABI_VERSION", "CancelledError", "Client", "ConnectError", "DecodeError", "DeniedError",
     "HttpError", "InvalidArgumentError", "InvalidConfigError", "IssueResponse", "NotFoundError",
-    "NullArgumentError", "PanicError", "RateLimitedError", "RequestTimeoutError", "ServerError",
-    "Session", "TRACE", "User", "UserTokenError", "disable_logging", "enable_logging",
+    "NullArgumentError", "PanicError", "RateLimitedError", "RenewResponse", "RequestTimeoutError",
+    "ServerError", "Session", "TRACE", "User", "UserTokenError", "disable_logging", "enable_logging",
     "library_path", "library_version",
 ]

@@ -23,7 +23,7 @@ from ._arguments import Text, c_string
 from ._handle import Handle
 from ._native import CALLBACK, lib
 from .errors import OK, error_for
-from .models import IssueResponse, issue_result, renew_result, revoke_result
+from .models import IssueResponse, RenewResponse, issue_result, renew_result, revoke_result
 
 Converter = Callable[[Optional[str]], Any]
 
@@ -90,18 +90,51 @@ class AsyncCalls:
     def __init__(self, handle: Handle) -> None:
         self._handle = handle
 
-    def issue(self, username: Text, password: Text, *, site_id: Union[str, int] = "-99",
+    def issue(self, username: Text, password: Text, *, site_id: Union[str, int],
               version: str = "6") -> Coroutine[Any, Any, IssueResponse]:
+        """:meth:`Client.issue <usertoken.Client.issue>`, awaitable.
+
+        Raises:
+            ValueError: the client is closed (when awaited).
+            NullArgumentError, InvalidArgumentError: an argument was ``None`` or malformed;
+                nothing was sent (when awaited).
+            DeniedError, ConnectError, RequestTimeoutError, RateLimitedError, ServerError,
+            HttpError, DecodeError: as :meth:`Client.issue <usertoken.Client.issue>`.
+            CancelledError: the client was closed before the request completed.
+            asyncio.CancelledError: the awaiting task was cancelled (the request is too).
+        """
         arguments = ((version, "version"), (site_id, "site_id"), (username, "username"), (password, "password"))
         return _request(weakref.ref(self._handle), lib.ut_issue_async, arguments, issue_result)
 
-    def renew(self, authorization: Text, *, site_id: Union[str, int] = "-99",
-              version: str = "6") -> Coroutine[Any, Any, Union[IssueResponse, Any]]:
+    def renew(self, authorization: Text, *, site_id: Union[str, int],
+              version: str = "6") -> Coroutine[Any, Any, RenewResponse]:
+        """:meth:`Client.renew <usertoken.Client.renew>`, awaitable.
+
+        Raises:
+            ValueError: the client is closed (when awaited).
+            NullArgumentError, InvalidArgumentError: an argument was ``None`` or malformed;
+                nothing was sent (when awaited).
+            DeniedError, ConnectError, RequestTimeoutError, RateLimitedError, ServerError,
+            HttpError, DecodeError: as :meth:`Client.renew <usertoken.Client.renew>`.
+            CancelledError: the client was closed before the request completed.
+            asyncio.CancelledError: the awaiting task was cancelled (the request is too).
+        """
         arguments = ((version, "version"), (site_id, "site_id"), (authorization, "authorization"))
         return _request(weakref.ref(self._handle), lib.ut_renew_async, arguments, renew_result)
 
-    def revoke(self, authorization: Text, *, site_id: Union[str, int] = "-99",
-               version: str = "6") -> Coroutine[Any, Any, Any]:
+    def revoke(self, authorization: Text, *, site_id: Union[str, int],
+               version: str = "6") -> Coroutine[Any, Any, Dict[str, Any]]:
+        """:meth:`Client.revoke <usertoken.Client.revoke>`, awaitable.
+
+        Raises:
+            ValueError: the client is closed (when awaited).
+            NullArgumentError, InvalidArgumentError: an argument was ``None`` or malformed;
+                nothing was sent (when awaited).
+            DeniedError, ConnectError, RequestTimeoutError, RateLimitedError, ServerError,
+            HttpError, DecodeError: as :meth:`Client.revoke <usertoken.Client.revoke>`.
+            CancelledError: the client was closed before the request completed.
+            asyncio.CancelledError: the awaiting task was cancelled (the request is too).
+        """
         arguments = ((version, "version"), (site_id, "site_id"), (authorization, "authorization"))
         return _request(weakref.ref(self._handle), lib.ut_revoke_async, arguments, revoke_result)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import weakref
 from ctypes import byref, c_void_p
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 from ._arguments import Text, c_string
 from ._config import config_json
@@ -13,7 +13,7 @@ from ._handle import Handle
 from ._native import lib, take_string
 from .aio import AsyncCalls
 from .errors import check
-from .models import IssueResponse, issue_result, renew_result, revoke_result
+from .models import IssueResponse, RenewResponse, issue_result, renew_result, revoke_result
 from .session import Session
 
 #: Clients still open, closed at interpreter exit (see _shutdown).
@@ -32,6 +32,14 @@ class Client:
 
     Use it as a context manager, or call :meth:`close` (idempotent; calls in flight finish
     first, pending async requests end with :class:`~usertoken.CancelledError`).
+
+    Every call takes the business's ``site_id`` (``-99`` is the API's public sandbox) as a
+    required keyword argument: there is no default site.
+
+    Raises:
+        InvalidConfigError: a setting was rejected (the message names it), or no API key was
+            given here or in ``MINDBODY_API_KEY``.
+        TypeError: a setting's value cannot be written as JSON.
     """
 
     def __init__(
@@ -72,10 +80,16 @@ class Client:
     # Lifetime
 
     def close(self) -> None:
+        """Frees the client once calls in flight have returned; idempotent.
+
+        Pending async requests end with :class:`~usertoken.CancelledError`; later calls
+        raise ``ValueError``. Raises nothing.
+        """
         self._handle.close()
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` has been called."""
         return self._handle.closed
 
     def __enter__(self) -> "Client":
@@ -86,28 +100,72 @@ class Client:
 
     # Calls
 
-    def issue(self, username: Text, password: Text, *, site_id: SiteId = "-99", version: str = "6") -> IssueResponse:
-        """Issues a staff user token (``POST /public/v{version}/usertoken/issue``)."""
+    def issue(self, username: Text, password: Text, *, site_id: SiteId, version: str = "6") -> IssueResponse:
+        """Issues a staff user token (``POST /public/v{version}/usertoken/issue``).
+
+        Raises:
+            DeniedError: wrong credentials or API key (HTTP 401/403).
+            NullArgumentError, InvalidArgumentError: an argument was ``None`` or malformed;
+                nothing was sent.
+            ConnectError, RequestTimeoutError, RateLimitedError, ServerError, HttpError,
+            DecodeError: the request failed (after the configured retries) or its answer
+                was not an issue answer.
+            CancelledError: the client was closed by another thread during the call.
+            ValueError: the client is closed.
+        """
         args = _target(version, site_id) + (c_string(username, "username"), c_string(password, "password"))
         return issue_result(self._call(lib.ut_issue, args))
 
-    def renew(self, authorization: Text, *, site_id: SiteId = "-99", version: str = "6") -> Union[IssueResponse, Any]:
+    def renew(self, authorization: Text, *, site_id: SiteId, version: str = "6") -> RenewResponse:
         """Renews a token by 24 h from its current expiry (at most 7 times).
 
         ``authorization`` is sent exactly as given: a bare access token or ``"Bearer <token>"``.
-        Returns an :class:`IssueResponse` when the answer has that shape (the API's does), else
-        the parsed JSON body (``{}`` for an empty one).
+        The answer is undocumented; it is read as a :class:`RenewResponse`, whose fields are
+        ``None`` where the answer lacks them (an empty answer gives all ``None``).
+
+        Raises:
+            DeniedError: the token is unknown, expired or revoked, it was renewed 7 times
+                already, or the API key is wrong (HTTP 401/403).
+            NullArgumentError, InvalidArgumentError: an argument was ``None`` or malformed;
+                nothing was sent.
+            ConnectError, RequestTimeoutError, RateLimitedError, ServerError, HttpError,
+            DecodeError: the request failed (after the configured retries) or its answer
+                was not a JSON object.
+            CancelledError: the client was closed by another thread during the call.
+            ValueError: the client is closed.
         """
         args = _target(version, site_id) + (c_string(authorization, "authorization"),)
         return renew_result(self._call(lib.ut_renew, args))
 
-    def revoke(self, authorization: Text, *, site_id: SiteId = "-99", version: str = "6") -> Any:
-        """Revokes a token; returns the parsed JSON body (``{}`` for an empty one)."""
+    def revoke(self, authorization: Text, *, site_id: SiteId, version: str = "6") -> Dict[str, Any]:
+        """Revokes a token; returns the answer's JSON object (``{}`` for an empty one).
+
+        Raises:
+            DeniedError: the token is unknown or expired, or the API key is wrong
+                (HTTP 401/403).
+            NullArgumentError, InvalidArgumentError: an argument was ``None`` or malformed;
+                nothing was sent.
+            ConnectError, RequestTimeoutError, RateLimitedError, ServerError, HttpError,
+            DecodeError: the request failed (after the configured retries) or its answer
+                was not a JSON object.
+            CancelledError: the client was closed by another thread during the call.
+            ValueError: the client is closed.
+        """
         args = _target(version, site_id) + (c_string(authorization, "authorization"),)
         return revoke_result(self._call(lib.ut_revoke, args))
 
-    def session(self, username: Text, password: Text, *, site_id: SiteId = "-99", version: str = "6") -> Session:
-        """Logs in and returns a :class:`Session` that keeps a valid token for this user."""
+    def session(self, username: Text, password: Text, *, site_id: SiteId, version: str = "6") -> Session:
+        """Logs in and returns a :class:`Session` that keeps a valid token for this user.
+
+        Raises:
+            DeniedError: wrong credentials or API key (HTTP 401/403).
+            NullArgumentError, InvalidArgumentError: an argument was ``None`` or malformed;
+                nothing was sent.
+            ConnectError, RequestTimeoutError, RateLimitedError, ServerError, HttpError,
+            DecodeError: the first issue failed (after the configured retries).
+            CancelledError: the client was closed by another thread during the call.
+            ValueError: the client is closed.
+        """
         args = _target(version, site_id) + (c_string(username, "username"), c_string(password, "password"))
         pointer, error = c_void_p(), c_void_p()
         with self._handle.borrow() as client:
@@ -120,7 +178,10 @@ class Client:
 
     @property
     def aio(self) -> AsyncCalls:
-        """The asyncio form of :meth:`issue`, :meth:`renew` and :meth:`revoke`."""
+        """The asyncio form of :meth:`issue`, :meth:`renew` and :meth:`revoke`.
+
+        Raises nothing itself; its coroutines raise what the blocking calls do.
+        """
         return AsyncCalls(self._handle)
 
     def _call(self, function: Any, args: Tuple[Optional[bytes], ...]) -> Optional[str]:

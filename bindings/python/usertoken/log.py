@@ -49,7 +49,7 @@ def enable_logging(level: int = logging.DEBUG) -> None:
 
     ``level`` is a ``logging`` level; :data:`TRACE` (5) or lower also passes the library's
     trace lines. Where the lines go is up to the usual ``logging`` configuration.
-    No line ever holds a password, a token or the API key.
+    No line ever holds a password, a token or the API key. Raises nothing.
     """
     global enabled
     check(lib.ut_set_log_callback(_LOG_CALLBACK, None, _max_level(level)), None)
@@ -57,7 +57,7 @@ def enable_logging(level: int = logging.DEBUG) -> None:
 
 
 def disable_logging() -> None:
-    """Stops forwarding. A line the library had already begun may still arrive."""
+    """Stops forwarding. A line the library had already begun may still arrive. Raises nothing."""
     global enabled
     lib.ut_set_log_callback(LOG_CALLBACK(), None, 0)
     enabled = False

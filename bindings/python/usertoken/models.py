@@ -6,7 +6,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional
+
+from .errors import DecodeError
 
 # RFC 3339 date-time; the API sends UTC ("Z"), but an offset or none at all is read too.
 _DATE_TIME = re.compile(
@@ -60,6 +62,7 @@ class User:
 
     @classmethod
     def from_dict(cls, value: Dict[str, Any]) -> "User":
+        """Reads the API's ``User`` object; a missing or mistyped field is ``None``. Raises nothing."""
         user_id = value.get("Id")
         return cls(
             id=user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None,
@@ -72,7 +75,7 @@ class User:
 
 @dataclass(frozen=True)
 class IssueResponse:
-    """An issued (or renewed) token.
+    """An issued token.
 
     ``access_token`` is what ``renew``/``revoke`` take as ``authorization`` (bare, or as
     ``f"Bearer {access_token}"``). It is left out of ``repr`` so that it does not end up in logs.
@@ -88,6 +91,12 @@ class IssueResponse:
 
     @classmethod
     def from_dict(cls, value: Dict[str, Any]) -> "IssueResponse":
+        """Reads an issue answer; a missing or mistyped field other than ``AccessToken`` is ``None``.
+
+        Raises:
+            KeyError: ``value`` has no ``AccessToken`` (the library never hands out such an
+                issue answer).
+        """
         user = value.get("User")
         return cls(
             access_token=value["AccessToken"],
@@ -99,8 +108,40 @@ class IssueResponse:
 
     @staticmethod
     def has_shape(value: Any) -> bool:
-        """True for a JSON object with a string ``AccessToken``: the shape of an issue answer."""
+        """True for a JSON object with a string ``AccessToken``: the shape of an issue answer.
+        Raises nothing."""
         return isinstance(value, dict) and isinstance(value.get("AccessToken"), str)
+
+
+@dataclass(frozen=True)
+class RenewResponse:
+    """The answer to a renew.
+
+    The API does not document it; in practice it has the issue answer's shape, and every
+    field is read the same way. A field the answer lacks is ``None``: ``access_token`` is the
+    token to use from now on when the answer carries one (it may differ from the renewed
+    one), and ``None`` when it carries none (an empty answer), in which case the renewed
+    token stays in use. ``access_token`` is left out of ``repr``.
+    """
+
+    access_token: Optional[str] = field(repr=False)
+    token_type: Optional[str]
+    #: The token's new expiry, as an aware UTC datetime.
+    expires: Optional[datetime]
+    user: Optional[User]
+    raw: Dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, value: Dict[str, Any]) -> "RenewResponse":
+        """Reads a renew answer; a missing or mistyped field is ``None``. Raises nothing."""
+        user = value.get("User")
+        return cls(
+            access_token=_text(value.get("AccessToken")),
+            token_type=_text(value.get("TokenType")),
+            expires=parse_expires(value.get("Expires")),
+            user=User.from_dict(user) if isinstance(user, dict) else None,
+            raw=value,
+        )
 
 
 def _text(value: Any) -> Optional[str]:
@@ -114,12 +155,20 @@ def issue_result(text: Optional[str]) -> IssueResponse:
     return IssueResponse.from_dict(json.loads(text or "{}"))
 
 
-def renew_result(text: Optional[str]) -> Union[IssueResponse, Any]:
-    # The renew body is undocumented: typed when it looks like an issue answer, else as is.
-    value = json.loads(text or "{}")
-    return IssueResponse.from_dict(value) if IssueResponse.has_shape(value) else value
+def renew_result(text: Optional[str]) -> RenewResponse:
+    return RenewResponse.from_dict(_json_object(text, "renew"))
 
 
-def revoke_result(text: Optional[str]) -> Any:
+def revoke_result(text: Optional[str]) -> Dict[str, Any]:
     # Undocumented too; the API answers an empty body, which the library gives as {}.
-    return json.loads(text or "{}")
+    return _json_object(text, "revoke")
+
+
+def _json_object(text: Optional[str], call: str) -> Dict[str, Any]:
+    """The library has checked that the body is JSON; this binding also needs an object."""
+    value = json.loads(text or "{}")
+    if isinstance(value, dict):
+        return value
+    message = f"the {call} answer is JSON but not an object: {type(value).__name__}"
+    raise DecodeError(message, document={"result": "UT_DECODE", "message": message,
+                                         "http_status": None, "code": None, "attempts": None})

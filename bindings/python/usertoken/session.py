@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ctypes import byref, c_void_p
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from ._handle import Handle
 from ._native import lib, take_string
@@ -29,20 +29,44 @@ class Session:
         self._client = client
 
     def token(self) -> str:
-        """The current access token (bare, not ``Bearer ...``), refreshed when needed."""
+        """The current access token (bare, not ``Bearer ...``), refreshed when needed.
+
+        When a refresh fails while the current token has not expired, that token is returned.
+
+        Raises:
+            DeniedError: no valid token could be had: the renew and the new issue were both
+                refused (e.g. the password was changed).
+            ConnectError, RequestTimeoutError, RateLimitedError, ServerError, HttpError,
+            DecodeError: a needed refresh failed (after the configured retries) and the
+                current token has expired.
+            CancelledError: the session's client was closed.
+            ValueError: the session is closed.
+        """
         text = self._call(lib.ut_session_token)
         return text or ""
 
-    def revoke(self) -> Any:
-        """Revokes the current token; the next :meth:`token` issues a new one."""
+    def revoke(self) -> Dict[str, Any]:
+        """Revokes the current token; the next :meth:`token` issues a new one.
+
+        Returns the answer's JSON object (``{}`` when there was no token to revoke).
+
+        Raises:
+            DeniedError: the API refused the revoke (HTTP 401/403, e.g. a wrong API key).
+            ConnectError, RequestTimeoutError, RateLimitedError, ServerError, HttpError,
+            DecodeError: the request failed (after the configured retries) or its answer
+                was not a JSON object.
+            CancelledError: the session's client was closed.
+            ValueError: the session is closed.
+        """
         return revoke_result(self._call(lib.ut_session_revoke))
 
     def close(self) -> None:
-        """Idempotent; frees the session once calls in flight have returned."""
+        """Idempotent; frees the session once calls in flight have returned. Raises nothing."""
         self._handle.close()
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` has been called."""
         return self._handle.closed
 
     def __enter__(self) -> "Session":

@@ -1,5 +1,6 @@
-/* usertoken.h as the only include of a C99 translation unit, compiled with every warning an
- * error (build_header_c99). It calls one function so that the link is checked too. */
+/* usertoken.h as the only include of a C89 and of a C99 translation unit, compiled with every
+ * warning an error (build_header_c89, build_header_c99). It calls one function so that the
+ * link is checked too. */
 #include "usertoken.h"
 
 int main(void) {
