@@ -214,3 +214,13 @@ def test_a_body_of_exactly_max_response_bytes_is_accepted(emulator):
     emulator.fault(kind="oversized", body_bytes=4096)
     with make_client(emulator, max_response_bytes=4096) as client:
         assert client.issue(*STAFF, site_id=SITE_ID).access_token
+
+
+def test_str_says_each_fact_once() -> None:
+    error = usertoken.DeniedError(
+        "issue: HTTP 403: Staff identity authentication failed.", http_status=403, code="DeniedAccess", attempts=1
+    )
+    assert str(error).count("HTTP 403") == 1, str(error)
+    assert "DeniedAccess" in str(error) and "1 attempt" in str(error)
+    decode = usertoken.DecodeError("issue: the AccessToken in the response is empty", http_status=200, attempts=1)
+    assert "HTTP 200" in str(decode), "a status the message does not name is added"

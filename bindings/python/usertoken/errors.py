@@ -59,7 +59,9 @@ class UserTokenError(Exception):
         self.document = document if document is not None else {}
 
     def __str__(self) -> str:
-        detail = [f"HTTP {self.http_status}"] if self.http_status is not None else []
+        # Each fact once: the library's message already names the status of most answers.
+        status = f"HTTP {self.http_status}"
+        detail = [status] if self.http_status is not None and status not in self.message else []
         if self.code:
             detail.append(self.code)
         if self.attempts:
