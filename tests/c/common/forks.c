@@ -61,19 +61,6 @@ static void on_child_alarm(int signal_number) {
     _exit(HUNG_AT + child_step);
 }
 
-int token_is_valid(const char *token) {
-    size_t length = token != NULL ? strlen(token) : 0;
-    if (length == 0 || length > 8192) {
-        return 0;
-    }
-    for (size_t i = 0; i < length; i++) {
-        if (token[i] < 0x21 || token[i] > 0x7e) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static int child_blocking_call(const fork_stress *stress) {
     char *out = NULL;
     ut_result result = ut_issue(stress->client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, &out);

@@ -77,9 +77,6 @@ void activity_failed(const char *format, ...)
  * registers its thread with the client, as a fresh thread's would. */
 ut_session *session_made_elsewhere(const ut_client *client);
 
-/* 1 when `token` is a plausible access token: 1-8192 bytes of printable ASCII. */
-int token_is_valid(const char *token);
-
 /* After the forks, the parent's own calls still work: blocking issue, renew and revoke on
  * `client`, the session's token and revoke, and an async issue. */
 void parent_still_works(const ut_client *client, ut_session *session);
