@@ -1,4 +1,4 @@
-/* int_fork_async: 1,500 children forked while async requests are in flight on the shared
+/* int_fork_async: 2,000 children forked while async requests are in flight on the shared
  * client (two threads each keep 8 issues going) and one more is held pending by the
  * emulator for the whole run. No child hangs or fails in its blocking call, its session
  * call, or an async issue of its own; no request of the parent ever completes in a child;
@@ -142,7 +142,7 @@ int main(void) {
         {"none of the parent's requests completed in the child", no_parent_request_completed},
     };
     fork_stress stress = {.client = client, .session = session, .steps = steps, .step_count = 2,
-                          .child_start = child_start, .forks = fork_count(1500)};
+                          .child_start = child_start, .forks = fork_count(2000)};
     fork_stress_run(&stress);
     activity_stop("async issues kept in flight");
 

@@ -1,8 +1,9 @@
-/* int_fork_logging: 1,500 children forked while a log callback is installed and busy: two
+/* int_fork_logging: 2,000 children forked while a log callback is installed and busy: two
  * threads loop blocking ut_issue + ut_renew and one keeps async issues in flight, so lines
- * are being built and delivered, on callers' and library threads, at the forks. No child
- * hangs or fails; each child's own calls log through the callback it inherited; the parent's
- * calls and its logging still work afterwards. */
+ * are being built and delivered, on callers' and library threads, at the forks, while one
+ * more thread keeps installing the callback again. No child hangs or fails; each child's own
+ * calls log through the callback it inherited, and through one it installs itself; the
+ * parent's calls and its logging still work afterwards. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,48 @@ static int child_logged(void *unused) {
     return 1;
 }
 
+/* Another thread keeps installing the callback again, so that swaps are in progress too. */
+static int reinstall(void *unused) {
+    (void)unused;
+    ut_result result = ut_set_log_callback(on_log, &lines, UT_LOG_TRACE);
+    if (result != UT_OK) {
+        activity_failed("ut_set_log_callback: %s", ut_result_name(result));
+        return 0;
+    }
+    sleep_ms(1);
+    return 1;
+}
+
+/* A child step: it can install a callback of its own, and its calls log there. */
+static long child_lines;
+
+static void on_child_log(void *user_data, uint32_t level, const char *message) {
+    (void)level;
+    (void)message;
+    if (user_data == &child_lines) {
+        __atomic_fetch_add(&child_lines, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static int child_installs_its_own(void *unused) {
+    (void)unused;
+    ut_result result = ut_set_log_callback(on_child_log, &child_lines, UT_LOG_TRACE);
+    if (result != UT_OK) {
+        fork_child_says("ut_set_log_callback gave %s", ut_result_name(result));
+        return 0;
+    }
+    char *out = NULL;
+    result = ut_issue(client, "6", EMU_SITE, EMU_STAFF, EMU_STAFF_PASSWORD, &out);
+    ut_free_string(out);
+    long logged = __atomic_load_n(&child_lines, __ATOMIC_RELAXED);
+    if (result != UT_OK || logged == 0) {
+        fork_child_says("ut_issue gave %s and logged %ld lines through the child's own callback",
+                        ut_result_name(result), logged);
+        return 0;
+    }
+    return 1;
+}
+
 /* Taken in the child, first: the parent's threads may add lines up to the fork itself. */
 static void child_start(void *unused) {
     (void)unused;
@@ -112,12 +155,15 @@ int main(void) {
     activity_start(issue_and_renew, NULL);
     activity_start(issue_and_renew, NULL);
     activity_start(keep_async_in_flight, NULL);
-    static const fork_step steps[] = {{"the child's calls logged through the callback", child_logged}};
-    fork_stress stress = {
-        .client = client, .session = session, .steps = steps, .step_count = 1, .child_start = child_start,
-        .forks = fork_count(1500)};
+    activity_start(reinstall, NULL);
+    static const fork_step steps[] = {
+        {"the child's calls logged through the inherited callback", child_logged},
+        {"a callback installed in the child", child_installs_its_own},
+    };
+    fork_stress stress = {.client = client, .session = session, .steps = steps, .step_count = 2,
+                          .child_start = child_start, .forks = fork_count(2000)};
     fork_stress_run(&stress);
-    activity_stop("blocking ut_issue + ut_renew, and async issues kept in flight");
+    activity_stop("blocking ut_issue + ut_renew, async issues kept in flight, and the callback installed again");
     CHECK_MSG(wait_until(no_in_flight, NULL, 10000), "%d async issues never completed", in_flight);
     CHECK_MSG(async_failures == 0, "%d async issues failed in the parent", async_failures);
 

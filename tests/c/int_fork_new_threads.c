@@ -1,4 +1,4 @@
-/* int_fork_new_threads: 1,500 children forked while threads come and go in the parent, each
+/* int_fork_new_threads: 2,000 children forked while threads come and go in the parent, each
  * making one blocking call on the shared client and exiting, as the workers of pre-fork
  * servers do; 200 more threads that have used the client stay alive meanwhile (a server's
  * pool). A thread's first call registers it with the client, so such a registration is in
@@ -88,7 +88,7 @@ int main(void) {
     for (int i = 0; i < COMING_AND_GOING; i++) {
         activity_start(thread_round, NULL);
     }
-    fork_stress stress = {.client = client, .session = session, .forks = fork_count(1500)};
+    fork_stress stress = {.client = client, .session = session, .forks = fork_count(2000)};
     fork_stress_run(&stress);
     activity_stop("a new thread making one blocking ut_issue");
 

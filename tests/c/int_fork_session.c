@@ -1,4 +1,4 @@
-/* int_fork_session: 1,500 children forked while other threads refresh and revoke the session
+/* int_fork_session: 2,000 children forked while other threads refresh and revoke the session
  * that the children then use (one loops ut_session_token on a session whose every call
  * refreshes, one loops ut_session_revoke + ut_session_token): a refresh in progress at the
  * fork never leaves the child's session stuck; no child hangs or fails, and the parent's
@@ -46,7 +46,7 @@ int main(void) {
 
     activity_start(token_round, NULL);
     activity_start(revoke_round, NULL);
-    fork_stress stress = {.client = client, .session = session, .forks = fork_count(1500)};
+    fork_stress stress = {.client = client, .session = session, .forks = fork_count(2000)};
     fork_stress_run(&stress);
     activity_stop("ut_session_token / ut_session_revoke + ut_session_token");
 

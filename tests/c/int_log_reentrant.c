@@ -6,8 +6,8 @@
  * a token's life), also through a retry and a denied renew; the session's revoke and an
  * async issue are logged through the same callback. Every call returns (each phase runs
  * under an alarm, so a deadlock fails the test), the inner ones with UT_OK and valid
- * tokens, and every outer call gives UT_OK. The callback itself does not re-enter when the
- * calls it makes log lines of their own, so the recursion is one level deep. */
+ * tokens, and every outer call gives UT_OK. The callback only counts the lines that its own
+ * calls log (on its thread or a library thread), so the recursion is one level deep. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -79,7 +79,9 @@ static void keep_token(const char *token) {
     pthread_mutex_unlock(&seen.lock);
 }
 
-static __thread int in_callback;
+/* Set while the callback is making its calls: the lines those calls log, on this thread or
+ * on a library thread, are only counted. */
+static int reacting;
 
 static void inner_session_token(const char *message) {
     char *token = NULL;
@@ -118,19 +120,20 @@ static void reinstall(const char *message) {
 
 static void on_log(void *user_data, uint32_t level, const char *message) {
     CHECK(user_data == &seen && level >= UT_LOG_ERROR && level <= UT_LOG_TRACE && message != NULL);
+    int idle = 0;
+    int react_now = __atomic_compare_exchange_n(&reacting, &idle, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     pthread_mutex_lock(&seen.lock);
     enum reaction reaction = seen.reaction;
-    if (in_callback) {
+    if (!react_now) {
         seen.own_lines++;
     } else {
         seen.lines++;
         seen.reentries += reaction != OBSERVE;
     }
     pthread_mutex_unlock(&seen.lock);
-    if (in_callback || reaction == OBSERVE) {
+    if (!react_now) {
         return;
     }
-    in_callback = 1;
     switch (reaction) {
     case CALL_EVERYTHING:
         call_everything(message);
@@ -159,10 +162,10 @@ static void on_log(void *user_data, uint32_t level, const char *message) {
     case OBSERVE:
         break;
     }
-    in_callback = 0;
+    __atomic_store_n(&reacting, 0, __ATOMIC_RELEASE);
 }
 
-/* Starts counting the lines of one phase, whose lines get `reaction`. */
+/* Starts a phase whose lines get `reaction`. */
 static void react(enum reaction reaction) {
     pthread_mutex_lock(&seen.lock);
     seen.reaction = reaction;
@@ -170,25 +173,29 @@ static void react(enum reaction reaction) {
     pthread_mutex_unlock(&seen.lock);
 }
 
-static int reentries(void) {
+/* Ends it: the lines after this are only counted. Returns how many lines were reacted to. */
+static int stop_reacting(void) {
     pthread_mutex_lock(&seen.lock);
+    seen.reaction = OBSERVE;
     int n = seen.reentries;
     pthread_mutex_unlock(&seen.lock);
     return n;
 }
 
-/* One ut_session_token that refreshes, with the callback reacting to its lines. */
-static void refresh_phase(const char *what, enum reaction reaction) {
+/* One ut_session_token that refreshes, with the callback reacting to its lines; returns how
+ * many lines it reacted to. */
+static int refresh_phase(const char *what, enum reaction reaction) {
     react(reaction);
     phase_begin(what);
     char *token = NULL;
     ut_result result = ut_session_token(session, &token);
     phase_end();
-    react(OBSERVE);
+    int reacted = stop_reacting();
     CHECK_MSG(result == UT_OK && token_is_valid(token), "%s: the outer ut_session_token gave %s: %s", what,
               ut_result_name(result), token ? token : "(NULL)");
     keep_token(token);
     ut_free_string(token);
+    return reacted;
 }
 
 static volatile int async_done;
@@ -220,29 +227,30 @@ int main(void) {
     CHECK_RESULT(ut_session_new(client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, &session, &error), UT_OK);
     CHECK_RESULT(ut_set_log_callback(on_log, &seen, UT_LOG_TRACE), UT_OK);
 
-    refresh_phase("a renewing ut_session_token", CALL_EVERYTHING);
-    CHECK_MSG(reentries() > 0, "the refresh logged nothing to react to");
+    int reacted = refresh_phase("a renewing ut_session_token", CALL_EVERYTHING);
+    CHECK_MSG(reacted > 0, "the refresh logged nothing to react to");
 
     emu_fault(&emu, "{\"kind\":\"status\",\"call\":\"renew\",\"status\":503}");
-    refresh_phase("a ut_session_token renewing through a retry", CALL_EVERYTHING);
-    CHECK_MSG(reentries() >= 3, "%d lines for a renew retried once", reentries());
+    reacted = refresh_phase("a ut_session_token renewing through a retry", CALL_EVERYTHING);
+    CHECK_MSG(reacted >= 3, "%d lines for a renew retried once", reacted);
 
     emu_fault(&emu, "{\"kind\":\"status\",\"call\":\"renew\",\"status\":401}");
-    refresh_phase("a ut_session_token re-issuing after a denied renew", CALL_EVERYTHING);
+    reacted = refresh_phase("a ut_session_token re-issuing after a denied renew", CALL_EVERYTHING);
+    CHECK_MSG(reacted >= 2, "%d lines for a denied renew and an issue", reacted);
 
     react(ASK_TOKEN);
     phase_begin("ut_session_revoke");
     char *out = NULL;
     ut_result result = ut_session_revoke(session, &out);
     phase_end();
-    react(OBSERVE);
+    reacted = stop_reacting();
     CHECK_MSG(result == UT_OK, "ut_session_revoke with the callback asking for the token: %s %s",
               ut_result_name(result), out ? out : "(NULL)");
     ut_free_string(out);
-    CHECK_MSG(reentries() > 0, "the revoke logged nothing to react to");
+    CHECK_MSG(reacted > 0, "the revoke logged nothing to react to");
 
-    refresh_phase("a ut_session_token while the callback revokes the session", REVOKE_ONCE);
-    CHECK_MSG(seen.revokes > 0, "the refresh logged nothing to react to");
+    reacted = refresh_phase("a ut_session_token while the callback revokes the session", REVOKE_ONCE);
+    CHECK_MSG(reacted > 0, "the refresh logged nothing to react to");
 
     /* An async call's lines come from a library thread. */
     react(ASK_TOKEN);
@@ -250,9 +258,9 @@ int main(void) {
     CHECK_RESULT(ut_issue_async(client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, on_async, NULL, NULL), UT_OK);
     CHECK_MSG(wait_until(async_finished, NULL, 1000.0 * PHASE_ALARM_S), "the async issue never completed");
     phase_end();
-    react(OBSERVE);
+    reacted = stop_reacting();
     CHECK_RESULT(async_result, UT_OK);
-    CHECK_MSG(reentries() > 0, "the async issue logged nothing to react to");
+    CHECK_MSG(reacted > 0, "the async issue logged nothing to react to");
 
     /* The session goes on. */
     refresh_phase("a ut_session_token afterwards", OBSERVE);
