@@ -41,8 +41,9 @@ int fork_count(int default_count);
  * stdout (forks, hung children by step, failed children by step, crashed children, time)
  * and fails the test unless every child passed every step. A child that does not finish
  * within a few seconds (scaled) is counted as hung, in the step it was in. Forking stops
- * early once 5 children hung or 20 failed (the verdict is clear by then), and after 90 s
- * (scaled) on a machine too slow for the count (said in the tally).
+ * early once 5 children hung (1 in a run of fewer than 100 forks) or 20 failed (the verdict
+ * is clear by then), and after 90 s (scaled) on a machine too slow for the count (said in
+ * the tally).
  */
 void fork_stress_run(const fork_stress *stress);
 
