@@ -106,6 +106,19 @@ const char *doc_code(const json *doc) {
     return json_get_string(doc, "code");
 }
 
+int token_is_valid(const char *token) {
+    size_t length = token != NULL ? strlen(token) : 0;
+    if (length == 0 || length > 8192) {
+        return 0;
+    }
+    for (size_t i = 0; i < length; i++) {
+        if (token[i] < 0x21 || token[i] > 0x7e) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

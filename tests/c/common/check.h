@@ -46,6 +46,9 @@ long long doc_http_status(const json *doc);
 /* `code` of the document, or NULL when it is null. */
 const char *doc_code(const json *doc);
 
+/* 1 when `token` can be an access token: 1-8192 bytes of printable ASCII (0x21-0x7E). */
+int token_is_valid(const char *token);
+
 /* Monotonic milliseconds. */
 double now_ms(void);
 /* Time bounds are multiplied by this (env UT_TEST_TIME_SCALE; valgrind runs set it), since
