@@ -91,11 +91,13 @@ def test_cancelling_the_task_cancels_the_request_and_the_refresh_goes_on(client:
             task = asyncio.create_task(session.aio.token())
             await asyncio.sleep(0)  # the task starts the request
             assert wait_for(lambda: emulator.stats()["renew"] == 1)
+            assert aio.pending_requests() == 1  # a request of the library's, not a thread's
             started = time.monotonic()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
-            # The library completes the cancelled request (UT_CANCELLED) at once.
+            # The library completes the cancelled request (UT_CANCELLED) at once, long before
+            # the renewal's answer comes.
             while aio.pending_requests():
                 await asyncio.sleep(0.01)
             return time.monotonic() - started
