@@ -200,6 +200,11 @@ namespace UserToken
             handle.Dispose();
         }
 
+        internal bool IsDisposed
+        {
+            get { return handle.IsClosed; }
+        }
+
         internal ClientHandle Handle
         {
             get

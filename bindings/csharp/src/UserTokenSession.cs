@@ -70,11 +70,21 @@ namespace UserToken
         /// callers. Already cancelled, nothing is started.</param>
         /// <returns>A task for the bare access token. It faults with a
         /// <see cref="UserTokenException"/> when no valid token could be had (a refresh failed
-        /// and the current token has expired), as <see cref="GetToken"/> throws.</returns>
+        /// and the current token has expired), as <see cref="GetToken"/> throws; with
+        /// <see cref="UserTokenResult.Cancelled"/> when the client was disposed.</returns>
         /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
         public Task<string> GetTokenAsync(CancellationToken cancellation = default(CancellationToken))
         {
             SessionHandle session = Handle;
+            if (client.IsDisposed)
+            {
+                // As GetToken does. (The library refuses the request then, with neither a
+                // callback nor a document that would say why.)
+                var refused = new TaskCompletionSource<string>();
+                refused.SetException(new UserTokenException(UserTokenResult.Cancelled,
+                    "the session's client was disposed", null, null, 0));
+                return refused.Task;
+            }
             // Held until the library has called back: the session must outlive the request,
             // even when this object is disposed meanwhile (the free then waits for it).
             bool added = false;

@@ -136,6 +136,18 @@ namespace UserToken.Tests
         }
 
         [Test]
+        public void ASessionOfADisposedClientFaultsWithCancelled()
+        {
+            var client = new UserTokenClient(Options());
+            UserTokenSession session = Own(StaffSession(client));
+            client.Dispose();
+            Assert.AreEqual(UserTokenResult.Cancelled, Throws(() => session.GetToken()).Result);
+            var e = (UserTokenException)Failure(session.GetTokenAsync());
+            Assert.AreEqual(UserTokenResult.Cancelled, e.Result);
+            StringAssert.Contains("disposed", e.Message);
+        }
+
+        [Test]
         public void DisposingTheSessionWhileItsTokenIsPendingFreesItAfterwards()
         {
             NearExpiry();

@@ -174,6 +174,18 @@ def test_closing_the_session_while_its_token_is_pending_frees_it_afterwards(clie
         run(session.aio.token())
 
 
+def test_a_session_whose_client_is_closed_raises_cancelled_error(emulator: Emulator) -> None:
+    client = make_client(emulator)
+    session = client.session(*STAFF, site_id=-99)
+    client.close()
+    with pytest.raises(usertoken.CancelledError) as blocking:
+        session.token()
+    with pytest.raises(usertoken.CancelledError, match="client is closed"):
+        run(session.aio.token())
+    assert blocking.value.result == "UT_CANCELLED"
+    session.close()
+
+
 def test_a_closed_session_raises_value_error(client: usertoken.Client) -> None:
     session = client.session(*STAFF, site_id=-99)
     session.close()

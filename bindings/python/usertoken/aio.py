@@ -27,7 +27,7 @@ from typing import Any, Callable, Coroutine, Dict, Optional, Tuple, Union
 from ._arguments import Text, c_string
 from ._handle import Handle
 from ._native import CALLBACK, lib
-from .errors import OK, error_for
+from .errors import CANCELLED, OK, error_for
 from .models import IssueResponse, issue_result, renew_result, revoke_result
 
 Converter = Callable[[Optional[str]], Any]
@@ -205,6 +205,10 @@ async def _session_token(session: Handle, client: Handle) -> str:
     # is cancelled first: closing it meanwhile frees it only then. ``client`` stays referenced
     # by this frame, so the garbage collector cannot free the client (which would end the
     # request with CancelledError) while the session's token is awaited.
+    if client.closed:
+        # As the blocking token() does. (The library refuses the request then, with neither a
+        # callback nor a document that would say why.)
+        raise error_for(CANCELLED, None, fallback="the session's client is closed")
     token: str = await _submit(session, lib.ut_session_token_async, (), _bare_token, hold=True)
     return token
 
