@@ -86,10 +86,27 @@ namespace UserToken
         internal static extern uint ut_session_token(SessionHandle session, out IntPtr token);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint ut_session_token_async(SessionHandle session, Callback callback, IntPtr userData,
+            out ulong requestId);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint ut_session_invalidate(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint ut_session_export(SessionHandle session, out IntPtr state);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint ut_session_restore(ClientHandle client, byte[] version, byte[] siteId,
+            byte[] username, byte[] password, byte[] state, out SessionHandle session, out IntPtr error);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern uint ut_session_revoke(SessionHandle session, out IntPtr json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void ut_session_free(IntPtr session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint ut_client_stats(ClientHandle client, out IntPtr json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern uint ut_set_log_callback(LogCallback callback, IntPtr userData, uint maxLevel);

@@ -213,6 +213,69 @@ namespace UserToken
         }
 
         /// <summary>
+        /// A session that goes on from <paramref name="state"/>, what
+        /// <see cref="UserTokenSession.Export"/> wrote (in this process or another), instead of
+        /// logging in again. While the saved token is unexpired and was issued for this
+        /// <paramref name="version"/>, <paramref name="siteId"/> and <paramref name="username"/>
+        /// it is used as it is: nothing is sent (so the password is not checked then), and the
+        /// renewals it has used still count. Otherwise (it expired, or the state is of another
+        /// login) a new token is issued at once, as <see cref="CreateSession"/> does.
+        /// </summary>
+        /// <param name="version">The API version, <c>"6"</c>.</param>
+        /// <param name="siteId">The business's site id (<c>"-99"</c> is the sandbox).</param>
+        /// <param name="username">The staff member's username.</param>
+        /// <param name="password">The staff member's password, for the issue when one is needed.</param>
+        /// <param name="state">The session state; it holds a live token, so it is a secret.</param>
+        /// <returns>The session; dispose it when done.</returns>
+        /// <exception cref="UserTokenException"><see cref="UserTokenResult.InvalidArgument"/>
+        /// naming <c>state</c> when it is not a session state (or longer than 64 KiB), or
+        /// naming another malformed argument, with nothing sent; otherwise the failure of the
+        /// issue that was needed (e.g. <see cref="UserTokenResult.Denied"/>).</exception>
+        /// <exception cref="ArgumentException">A string holds U+0000 or an unpaired surrogate.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public UserTokenSession RestoreSession(string version, string siteId, string username, string password,
+            string state)
+        {
+            ClientHandle client = Handle;
+            byte[] nativeVersion = Utf8.ToNative(version, "version");
+            byte[] nativeSiteId = Utf8.ToNative(siteId, "siteId");
+            byte[] nativeUsername = Utf8.ToNative(username, "username");
+            byte[] nativePassword = Utf8.ToNative(password, "password");
+            byte[] nativeState = Utf8.ToNative(state, "state");
+            SessionHandle created;
+            try
+            {
+                created = NativeCall.Create((out SessionHandle h, out IntPtr error) =>
+                    Native.ut_session_restore(client, nativeVersion, nativeSiteId, nativeUsername, nativePassword,
+                        nativeState, out h, out error));
+            }
+            finally
+            {
+                NativeCall.Wipe(nativePassword);
+                NativeCall.Wipe(nativeState);
+            }
+            return new UserTokenSession(this, created);
+        }
+
+        /// <summary>
+        /// What this client has done since it was made, sessions' calls included: per call
+        /// (issue, renew, revoke) the calls, the HTTP requests they sent (retries included:
+        /// what the API counts against the site and key) and the failures by result name.
+        /// Each read takes a new snapshot; it sends nothing. Calls in flight may or may not be
+        /// counted yet.
+        /// </summary>
+        /// <value>A snapshot of the counts.</value>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public UserTokenStats Stats
+        {
+            get
+            {
+                ClientHandle client = Handle;
+                return new UserTokenStats(NativeCall.Run((out IntPtr json) => Native.ut_client_stats(client, out json)));
+            }
+        }
+
+        /// <summary>
         /// Frees the client. Pending async requests end at once (their tasks fault with
         /// <see cref="UserTokenResult.Cancelled"/>); blocking calls still running on other
         /// threads finish first, as the handle is freed only when the last one returns.
@@ -221,6 +284,11 @@ namespace UserToken
         public void Dispose()
         {
             handle.Dispose();
+        }
+
+        internal bool IsDisposed
+        {
+            get { return handle.IsClosed; }
         }
 
         internal ClientHandle Handle

@@ -33,7 +33,7 @@ def header_functions() -> set:
 
 def test_every_exported_function_has_argtypes_and_restype():
     functions = header_functions()
-    assert len(functions) == 18, functions
+    assert len(functions) == 23, functions
     assert functions == set(_native._SIGNATURES)
     for name in functions:
         function = getattr(_native.lib, name)
@@ -51,7 +51,8 @@ def test_owned_strings_are_never_c_char_p():
         if restype is c_char_p:
             assert name in {"ut_version", "ut_result_name"}, name  # static strings
         if name not in {"ut_cancel", "ut_set_log_callback", "ut_version", "ut_abi_version",
-                        "ut_result_name", "ut_client_free", "ut_free_string", "ut_session_free"} \
+                        "ut_result_name", "ut_client_free", "ut_free_string", "ut_session_free",
+                        "ut_session_invalidate"} \
                 and not name.endswith("_async"):
             assert argtypes[-1] is POINTER(c_void_p), name
 

@@ -31,6 +31,7 @@ from .errors import (
 from .log import TRACE, disable_logging, enable_logging
 from .models import IssueResponse, RenewResponse, User
 from .session import Session
+from .stats import CallStats, ClientStats
 from . import _shutdown  # noqa: F401  (registers the exit hook)
 
 __version__ = "1.0.0"
@@ -48,4 +49,5 @@ __all__ = [
     "NullArgumentError", "PanicError", "RateLimitedError", "RenewResponse", "RequestTimeoutError",
     "ServerError", "Session", "TRACE", "User", "UserTokenError", "disable_logging", "enable_logging",
     "library_path", "library_version",
+    "CallStats", "ClientStats",
 ]

@@ -58,8 +58,16 @@ _SIGNATURES = {
     "ut_cancel": ([c_uint64], c_uint32),
     "ut_session_new": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _OUT], c_uint32),
     "ut_session_token": ([c_void_p, _OUT], c_uint32),
+    "ut_session_token_async": ([c_void_p, CALLBACK, c_void_p, _ID_OUT], c_uint32),
+    "ut_session_invalidate": ([c_void_p], c_uint32),
+    "ut_session_export": ([c_void_p, _OUT], c_uint32),
+    "ut_session_restore": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _OUT, _OUT],
+        c_uint32,
+    ),
     "ut_session_revoke": ([c_void_p, _OUT], c_uint32),
     "ut_session_free": ([c_void_p], None),
+    "ut_client_stats": ([c_void_p, _OUT], c_uint32),
     "ut_set_log_callback": ([LOG_CALLBACK, c_void_p, c_uint32], c_uint32),
 }
 

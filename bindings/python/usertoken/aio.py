@@ -9,12 +9,17 @@ The callback runs on a library thread (or on the thread that closes the client);
 hands the result to the future's loop with ``call_soon_threadsafe``. Pending requests hold
 no reference to the client, so dropping the last one while requests are pending frees it,
 and those requests end with :class:`~usertoken.CancelledError`.
+
+A session's token (``ut_session_token_async``) is the exception: the library needs the
+session until its callback has run, so that request borrows the session's handle until then
+(closing the session meanwhile frees it afterwards) and its coroutine keeps the client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 import weakref
 from ctypes import byref, c_uint64, c_void_p
 from typing import Any, Callable, Coroutine, Dict, Optional, Tuple, Union
@@ -22,20 +27,24 @@ from typing import Any, Callable, Coroutine, Dict, Optional, Tuple, Union
 from ._arguments import Text, c_string
 from ._handle import Handle
 from ._native import CALLBACK, lib
-from .errors import OK, error_for
+from .errors import CANCELLED, OK, error_for
 from .models import IssueResponse, RenewResponse, issue_result, renew_result, revoke_result
 
 Converter = Callable[[Optional[str]], Any]
 
 
 class _Request:
-    __slots__ = ("loop", "future", "convert", "request_id")
+    __slots__ = ("loop", "future", "convert", "request_id", "held")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, future: "asyncio.Future[Any]", convert: Converter) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, future: "asyncio.Future[Any]", convert: Converter,
+                 held: Optional[Handle] = None) -> None:
         self.loop = loop
         self.future = future
         self.convert = convert
         self.request_id: Optional[int] = None  # known once the library accepted it
+        # A handle borrowed until the library has called back (a session must outlive its
+        # async calls), or None.
+        self.held = held
 
 
 # Plain dict operations are atomic under the GIL, which is all the sharing this needs; a lock
@@ -54,6 +63,21 @@ def _complete(user_data: Optional[int], result: int, json: Optional[bytes]) -> N
         request.loop.call_soon_threadsafe(_settle, request.future, result, text, request.convert)
     except RuntimeError:
         pass  # the loop is closed: nobody can be waiting for this any more
+    if request.held is not None:
+        _release_held(request.held)
+
+
+def _release_held(held: Handle) -> None:
+    # The library is done with the handle. When it was closed meanwhile, this release frees
+    # it, which the library wants done after its callback has returned: on a thread of its
+    # own (not the loop's, which may never run again).
+    if held.closed:
+        try:
+            threading.Thread(target=held.release, name="usertoken-free", daemon=True).start()
+            return
+        except RuntimeError:  # interpreter shutdown: no new threads
+            pass
+    held.release()
 
 
 _CALLBACK = CALLBACK(_complete)
@@ -148,13 +172,15 @@ async def _request(handle: "weakref.ref[Handle]", function: Any,
 
 
 def _submit(handle: Optional[Handle], function: Any, args: Tuple[Optional[bytes], ...],
-            convert: Converter) -> "asyncio.Future[Any]":
+            convert: Converter, *, hold: bool = False) -> "asyncio.Future[Any]":
     if handle is None:
         raise ValueError("the client is closed")
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
     key = next(_keys)
-    request = _Request(loop, future, convert)
+    if hold:
+        handle.acquire()  # released by _complete, or by _forget when nothing was started
+    request = _Request(loop, future, convert, handle if hold else None)
     # Registered first: the callback may run on a library thread before the call returns.
     _pending[key] = request
     request_id = c_uint64()
@@ -162,15 +188,66 @@ def _submit(handle: Optional[Handle], function: Any, args: Tuple[Optional[bytes]
         with handle.borrow() as client:
             result = function(client, *args, _CALLBACK, c_void_p(key), byref(request_id))
     except BaseException:
-        _pending.pop(key, None)
+        _forget(key)
         raise
     if result != OK:
         # Refused before it started: the callback never runs, and there is no document.
-        _pending.pop(key, None)
+        _forget(key)
         raise error_for(result, None, fallback=f"{function.__name__} refused its arguments")
     request.request_id = request_id.value
     future.add_done_callback(lambda done: _cancel_request(request_id.value, done))
     return future
+
+
+def _forget(key: int) -> None:
+    """Drops a request that the library never started (its callback will not run)."""
+    request = _pending.pop(key, None)
+    if request is not None and request.held is not None:
+        request.held.release()
+
+
+class SessionAsyncCalls:
+    """``session.aio``: the session's token from a coroutine, on any event loop.
+
+    The token comes from the library's threads through ``call_soon_threadsafe``, so the loop
+    never blocks, not even while the token is being renewed. Cancelling the task that awaits
+    it (``task.cancel()``, :func:`asyncio.wait_for`) cancels the request in the library; a
+    renewal it started goes on for the session's next callers.
+    """
+
+    def __init__(self, handle: Handle, client: Handle) -> None:
+        self._handle = handle
+        self._client = client
+
+    def token(self) -> Coroutine[Any, Any, str]:
+        """A valid access token (bare, not ``Bearer ...``), as :meth:`Session.token
+        <usertoken.Session.token>` gives it: without any request while it is far from its
+        expiry, else renewed or issued anew, joining a refresh that another caller (blocking
+        or async) already runs.
+
+        :raises ValueError: the session is closed (when the coroutine starts).
+        :raises usertoken.UserTokenError: the subclass for the failure when no valid token
+            could be had (a refresh failed and the current token has expired);
+            :class:`~usertoken.CancelledError` when the client was closed first.
+        """
+        return _session_token(self._handle, self._client)
+
+
+async def _session_token(session: Handle, client: Handle) -> str:
+    # The session is borrowed until the library has called back, even when the awaiting task
+    # is cancelled first: closing it meanwhile frees it only then. ``client`` stays referenced
+    # by this frame, so the garbage collector cannot free the client (which would end the
+    # request with CancelledError) while the session's token is awaited.
+    if client.closed:
+        # As the blocking token() does. (The library refuses the request then, with neither a
+        # callback nor a document that would say why.)
+        raise error_for(CANCELLED, None, fallback="the session's client is closed")
+    token: str = await _submit(session, lib.ut_session_token_async, (), _bare_token, hold=True)
+    return token
+
+
+def _bare_token(text: Optional[str]) -> str:
+    return text or ""
 
 
 def pending_requests() -> int:

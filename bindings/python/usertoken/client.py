@@ -15,6 +15,7 @@ from .aio import AsyncCalls
 from .errors import check
 from .models import IssueResponse, RenewResponse, issue_result, renew_result, revoke_result
 from .session import Session
+from .stats import ClientStats, stats_result
 
 #: Clients still open, closed at interpreter exit (see _shutdown).
 open_clients: "weakref.WeakSet[Handle]" = weakref.WeakSet()
@@ -175,6 +176,44 @@ class Client:
                 document = take_string(error)
         check(result, document)
         return Session(Handle(pointer.value, lib.ut_session_free, "session"), self._handle)  # type: ignore[arg-type]
+
+    def restore_session(self, username: Text, password: Text, state: Text, *, site_id: SiteId,
+                        version: str = "6") -> Session:
+        """A :class:`Session` that goes on from ``state``, what :meth:`Session.export` wrote
+        (in this process or another), instead of logging in again.
+
+        While the saved token is unexpired and was issued for this ``version``, ``site_id``
+        and ``username``, it is used as it is: nothing is sent (so the password is not checked
+        then), and the renewals it has used still count. Otherwise (it expired, or the state is
+        of another login) a new token is issued at once, as :meth:`session` does. ``site_id``
+        has no default: a state restored for the wrong site would silently log in there.
+
+        :raises InvalidArgumentError: ``state`` is not a session state (or is longer than
+            64 KiB), or another argument is malformed; nothing is sent.
+        :raises ValueError: the client is closed.
+        :raises usertoken.UserTokenError: the subclass for the failure of the issue, when one
+            was needed (e.g. :class:`~usertoken.DeniedError` for wrong credentials).
+        """
+        args = _target(version, site_id) + (c_string(username, "username"), c_string(password, "password"),
+                                             c_string(state, "state"))
+        pointer, error = c_void_p(), c_void_p()
+        with self._handle.borrow() as client:
+            try:
+                result = lib.ut_session_restore(client, *args, byref(pointer), byref(error))
+            finally:
+                document = take_string(error)
+        check(result, document)
+        return Session(Handle(pointer.value, lib.ut_session_free, "session"), self._handle)  # type: ignore[arg-type]
+
+    def stats(self) -> ClientStats:
+        """What this client has done since it was made, sessions' calls included: per call
+        (``issue``, ``renew``, ``revoke``) the calls, the HTTP requests they sent (retries
+        included: what the API counts against the site and key) and the failures by result
+        name. Sends nothing.
+
+        :raises ValueError: the client is closed.
+        """
+        return stats_result(self._call(lib.ut_client_stats, ()))
 
     @property
     def aio(self) -> AsyncCalls:

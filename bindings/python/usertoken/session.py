@@ -7,6 +7,7 @@ from typing import Any, Dict, Optional
 
 from ._handle import Handle
 from ._native import lib, take_string
+from .aio import SessionAsyncCalls
 from .errors import check
 from .models import revoke_result
 
@@ -59,6 +60,41 @@ class Session:
             ValueError: the session is closed.
         """
         return revoke_result(self._call(lib.ut_session_revoke))
+
+    def invalidate(self) -> None:
+        """Forgets the current token without sending anything.
+
+        Call it when an API call made with the token was refused (HTTP 401: the sandbox's
+        nightly reset, a migration): the next :meth:`token` issues a new one, a single issue
+        however many threads ask at once. The refused token is not revoked.
+
+        :raises ValueError: the session is closed.
+        """
+        with self._handle.borrow() as session:
+            result = lib.ut_session_invalidate(session)
+        check(result, None)
+
+    def export(self) -> str:
+        """The session's state as a JSON text, for :meth:`Client.restore_session
+        <usertoken.Client.restore_session>` in another process (or later in this one), which
+        then goes on with the same token instead of issuing its own.
+
+        **The state holds a live bearer token: it is a secret.** Store it where only its owner
+        can read it (a file with mode 0600, a secrets store) and never log it. It holds the
+        token, its expiry, the renewals used, the version, site id and username; never the
+        password. After :meth:`revoke` or :meth:`invalidate` the session first issues a new
+        token, so what is exported is always usable.
+
+        :raises ValueError: the session is closed.
+        :raises usertoken.UserTokenError: the subclass for the failure of the issue that a
+            revoked or invalidated session needs first.
+        """
+        return self._call(lib.ut_session_export) or ""
+
+    @property
+    def aio(self) -> SessionAsyncCalls:
+        """The asyncio form of :meth:`token`: ``await session.aio.token()``."""
+        return SessionAsyncCalls(self._handle, self._client)
 
     def close(self) -> None:
         """Idempotent; frees the session once calls in flight have returned. Raises nothing."""
