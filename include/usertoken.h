@@ -449,7 +449,8 @@ ut_result ut_session_token(ut_session *session, char **token_out);
  * returns `UT_OK` and `callback(user_data, result, json)` runs exactly once, on a library
  * thread, with what `ut_session_token()` would give: on `UT_OK`, `json` is the bare access
  * token (not JSON); otherwise an error document. `json` is borrowed for the duration of the
- * callback. A token far from its renewal completes without any request; one that needs a
+ * callback. When the session's client has been freed, it returns `UT_CANCELLED` at once and
+ * the callback is never called. A token far from its renewal completes without any request; one that needs a
  * refresh joins the refresh that another caller (blocking or async) already runs, or runs
  * it on the client's threads, never on the caller's. `*request_id_out` (when not NULL)
  * receives the id for `ut_cancel()` before the callback can run; a cancelled request
@@ -482,8 +483,9 @@ ut_result ut_session_invalidate(ut_session *session);
  * go on with the same token through `ut_session_restore()` instead of issuing its own:
  * `{"access_token","expires","renewals","version","site_id","username"}`, never the
  * password. **The state holds a live bearer token: store it as a secret** (a file only its
- * owner can read, a secrets store), and never log it. After a revoke or an invalidate the
- * session first issues a new token, so what is written is always usable. Free `*state_out`
+ * owner can read, a secrets store), and never log it. After a revoke or an invalidate, or
+ * once the token has expired, the session first gets a new token (as `ut_session_token()`
+ * would), so what is written is always usable. Free `*state_out`
  * with `ut_free_string()` (which zeroes it). On failure `*state_out` is an error document.
  * A NULL `state_out` returns `UT_NULL_ARGUMENT` and does nothing else.
  *
@@ -496,7 +498,8 @@ ut_result ut_session_export(ut_session *session, char **state_out);
  * Creates a session from the credentials and a `state` written by `ut_session_export()`
  * (in this process or another). While the saved token is unexpired and was issued for this
  * `version`, `site_id` and `username`, it is used as it is: no request is sent, and the
- * renewals it has used still count. Otherwise (expired, or another login) a new token is
+ * renewals it has used still count, and the password is not checked until the session next
+ * needs to issue (a wrong one fails then). `site_id` is compared as written. Otherwise (expired, or another login) a new token is
  * issued at once, as `ut_session_new()` does, and its failure is returned. A `state` that
  * is not such a JSON object (or longer than 64 KiB) is `UT_INVALID_ARGUMENT` naming `state`.
  * Outputs, ownership and the other arguments are as for `ut_session_new()`.

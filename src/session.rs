@@ -206,9 +206,9 @@ impl Session {
     pub fn export(&self) -> Result<Zeroizing<String>, Error> {
         self.client.ensure_open()?;
         let state = match self.state.load_full() {
-            Some(state) => state,
-            // Revoked or invalidated: what is exported must be a usable token.
-            None => {
+            Some(state) if state.left().is_some() => state,
+            // Revoked, invalidated or expired: what is exported must be a usable token.
+            _ => {
                 self.token()?;
                 self.state.load_full().ok_or_else(|| Error::new(Code::Decode, "the session has no token"))?
             }

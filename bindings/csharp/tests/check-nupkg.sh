@@ -45,7 +45,7 @@ expect() {
     grep -qF -- "$1" "$nuspec" || fail "the nuspec lacks $1"
 }
 expect '<id>UserToken</id>'
-expect '<version>1.0.0</version>'
+expect "<version>$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$here/UserToken.csproj")</version>"
 expect '<license type="expression">MIT OR Apache-2.0</license>'
 expect '<readme>README.md</readme>'
 expect '<repository type="git" url="https://github.com/usertoken/usertoken" />'

@@ -32,7 +32,7 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def test_the_wheel_carries_the_library_and_the_manylinux2014_tag(wheel):
-    assert wheel.name == "usertoken-1.0.0-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    assert wheel.name == f"usertoken-{usertoken.__version__}-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
     names = zipfile.ZipFile(wheel).namelist()
     assert f"usertoken/{_native._FILENAME}" in names
     assert "usertoken/py.typed" in names
@@ -57,12 +57,12 @@ def test_the_library_needs_no_glibc_newer_than_2_17(wheel, tmp_path):
 
 def test_the_wheel_carries_the_license_texts_and_the_repository(wheel):
     archive = zipfile.ZipFile(wheel)
-    metadata = archive.read("usertoken-1.0.0.dist-info/METADATA").decode()
+    metadata = archive.read(f"usertoken-{usertoken.__version__}.dist-info/METADATA").decode()
     assert "License-Expression: MIT OR Apache-2.0" in metadata
     assert "Project-URL: Repository, https://github.com/usertoken/usertoken" in metadata
     for name in ("LICENSE-MIT", "LICENSE-APACHE"):
         assert f"License-File: {name}" in metadata
-        assert archive.read(f"usertoken-1.0.0.dist-info/licenses/{name}") == (ROOT / name).read_bytes()
+        assert archive.read(f"usertoken-{usertoken.__version__}.dist-info/licenses/{name}") == (ROOT / name).read_bytes()
 
 
 def test_the_library_in_the_wheel_is_stripped(wheel, tmp_path):

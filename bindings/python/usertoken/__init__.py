@@ -34,7 +34,7 @@ from .session import Session
 from .stats import CallStats, ClientStats
 from . import _shutdown  # noqa: F401  (registers the exit hook)
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 
 def library_version() -> str:

@@ -46,17 +46,18 @@ grep -q ': not found' "$work/make.log" && fail "make install ran a command that 
 [ "$(stat -c %Y "$root/target/release/libusertoken.so")" = "$built_stamp" ] || fail "make install rebuilt the library"
 
 # check_layout PREFIX LIBDIR: every file make install writes, under the given directories.
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)
 check_layout() {
     p=$1
     l=$2
-    [ -f "$l/libusertoken.so.1.0.0" ] && [ ! -L "$l/libusertoken.so.1.0.0" ] || fail "no file $l/libusertoken.so.1.0.0"
-    [ "$(readlink "$l/libusertoken.so.1")" = "libusertoken.so.1.0.0" ] || fail "libusertoken.so.1 is not a link to libusertoken.so.1.0.0"
+    [ -f "$l/libusertoken.so.$version" ] && [ ! -L "$l/libusertoken.so.$version" ] || fail "no file $l/libusertoken.so.$version"
+    [ "$(readlink "$l/libusertoken.so.1")" = "libusertoken.so.$version" ] || fail "libusertoken.so.1 is not a link to libusertoken.so.$version"
     [ "$(readlink "$l/libusertoken.so")" = "libusertoken.so.1" ] || fail "libusertoken.so is not a link to libusertoken.so.1"
-    soname=$(readelf -d "$l/libusertoken.so.1.0.0" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
+    soname=$(readelf -d "$l/libusertoken.so.$version" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
     [ "$soname" = "libusertoken.so.1" ] || fail "installed library has soname '$soname'"
     # Stripped, it exports what the build tree's library does.
-    readelf --section-headers "$l/libusertoken.so.1.0.0" | grep -q '\.symtab' && fail "the installed library is not stripped"
-    nm -D --defined-only "$l/libusertoken.so.1.0.0" | awk '{ print $3 }' | sort >"$work/installed.syms"
+    readelf --section-headers "$l/libusertoken.so.$version" | grep -q '\.symtab' && fail "the installed library is not stripped"
+    nm -D --defined-only "$l/libusertoken.so.$version" | awk '{ print $3 }' | sort >"$work/installed.syms"
     nm -D --defined-only "$root/target/release/libusertoken.so" | awk '{ print $3 }' | sort >"$work/built.syms"
     cmp -s "$work/installed.syms" "$work/built.syms" || fail "the installed library exports other symbols than the built one"
     cmp -s "$p/include/usertoken.h" "$root/include/usertoken.h" || fail "installed header differs from include/usertoken.h"
