@@ -17,7 +17,7 @@ LIB     := $(RELEASE)/libusertoken.so
 EMULATOR := $(RELEASE)/ut-emulator
 VENV    := $(BUILD)/venv
 
-.PHONY: all build demo test test-rust test-c test-python test-csharp wheel wheel-library header install uninstall clean
+.PHONY: all build demo test test-lint test-rust test-c test-python test-csharp wheel wheel-library header install uninstall clean
 
 all: build
 
@@ -34,7 +34,13 @@ $(BUILD)/demo: examples/demo.c include/usertoken.h build
 demo: $(BUILD)/demo
 	examples/run-demo.sh $(EMULATOR) $(BUILD)/demo
 
-test: test-rust test-c test-python test-csharp
+test: test-lint test-rust test-c test-python test-csharp
+
+# Formatting and clippy's lints, as errors (the Python package's mypy --strict runs in
+# test-python).
+test-lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 
 # Release profile, so the suites share one build of every dependency. The panic test needs
 # the test-only feature; it runs first so that the library left in target/ is the plain one.

@@ -48,7 +48,9 @@ fn wanted(level: Level) -> bool {
 /// a lock that a log callback could need (a session's refresh: the callback may ask that
 /// session for its token), to be sent once the lock is released.
 #[derive(Clone, Default)]
-pub struct Lines(Option<Arc<Mutex<Vec<(Level, String)>>>>);
+pub struct Lines(Option<Arc<Mutex<Vec<HeldLine>>>>);
+
+type HeldLine = (Level, String);
 
 impl Lines {
     pub fn held() -> Lines {

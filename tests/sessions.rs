@@ -4,10 +4,6 @@
 mod common;
 
 use common::*;
-use std::ffi::c_char;
-use std::ptr;
-use usertoken::ffi::session::*;
-use usertoken::ffi::*;
 
 const DAY: i64 = 24 * 3600;
 
