@@ -75,7 +75,7 @@ test-csharp: build
 	$(MAKE) -C bindings/csharp test
 
 header:
-	UT_UPDATE_HEADER=1 $(CARGO) build --release
+	UT_UPDATE_HEADER=1 $(CARGO) test --release --test header
 
 # Installation. The directories have their GNU names and may each be set (LIBDIR=$(PREFIX)/lib64,
 # LIBDIR=/usr/lib/x86_64-linux-gnu, ...); DESTDIR stages the whole tree elsewhere, as packagers

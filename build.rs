@@ -1,13 +1,12 @@
 //! Generates the C header with cbindgen into OUT_DIR on every build. The checked-in copy,
-//! include/usertoken.h, is refreshed only on request (`make header`, which sets
-//! UT_UPDATE_HEADER=1), so that a test can tell when it has gone stale.
+//! include/usertoken.h, is compared with it by tests/header.rs, which also refreshes it on
+//! request (`make header`), so a build never writes outside OUT_DIR.
 
 use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    println!("cargo:rerun-if-env-changed=UT_UPDATE_HEADER");
     // The shared library's soname carries the ABI major version, as C users expect.
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libusertoken.so.1");
@@ -23,8 +22,4 @@ fn main() {
         .expect("cbindgen can generate the header");
     let generated = out_dir.join("usertoken.h");
     header.write_to_file(&generated);
-
-    if std::env::var_os("UT_UPDATE_HEADER").is_some_and(|v| v == "1") {
-        std::fs::copy(&generated, crate_dir.join("include/usertoken.h")).expect("include/usertoken.h is writable");
-    }
 }

@@ -186,8 +186,6 @@ typedef void (*ut_log_callback)(void *user_data, uint32_t level, const char *mes
  */
 #define UT_PANIC 13
 
-
-
 /**
  * Issues a staff user token: `POST {base_url}/public/v{version}/usertoken/issue` with
  * `{"Username": username, "Password": password}`, retried as the configuration says.

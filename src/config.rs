@@ -5,7 +5,8 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.mindbodyonline.com";
-const MAX_CONFIG_BYTES: usize = 1 << 20;
+/// The longest configuration accepted, in bytes.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
 /// The largest `max_response_bytes`: an answer is buffered whole, so the limit bounds memory.
 pub(crate) const MAX_RESPONSE_BYTES_LIMIT: u64 = 64 << 20;
 /// The proxy schemes the HTTP stack speaks.

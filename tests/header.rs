@@ -1,10 +1,15 @@
-//! The checked-in header must be exactly what the pinned cbindgen generates now.
+//! The checked-in header must be exactly what the pinned cbindgen generates now (the build
+//! script writes it to OUT_DIR). With UT_UPDATE_HEADER=1 (`make header`) the test refreshes
+//! the checked-in copy instead.
 
 #[test]
 fn checked_in_header_matches_a_fresh_generation() {
     let fresh = include_str!(concat!(env!("OUT_DIR"), "/usertoken.h"));
-    let checked_in = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/usertoken.h"))
-        .expect("include/usertoken.h exists");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/include/usertoken.h");
+    if std::env::var_os("UT_UPDATE_HEADER").is_some_and(|v| v == "1") {
+        std::fs::write(path, fresh).expect("include/usertoken.h is writable");
+    }
+    let checked_in = std::fs::read_to_string(path).expect("include/usertoken.h exists");
     assert!(fresh == checked_in, "include/usertoken.h is stale: run `make header` and commit the result");
 }
 

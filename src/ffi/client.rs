@@ -3,7 +3,7 @@
 use super::boundary::{arg, handle, with_output};
 use super::ut_result;
 use crate::client::Client;
-use crate::config::Config;
+use crate::config::{Config, MAX_CONFIG_BYTES};
 use crate::error::Error;
 use std::ffi::c_char;
 use std::sync::Arc;
@@ -17,9 +17,6 @@ use std::sync::Arc;
 pub struct ut_client {
     pub(crate) inner: Arc<Client>,
 }
-
-/// The longest configuration accepted, in bytes.
-const CONFIG_MAX: usize = 1 << 20;
 
 /// Creates a client.
 ///
@@ -57,8 +54,8 @@ pub unsafe extern "C" fn ut_client_new(
         let json = if config_json.is_null() {
             None
         } else {
-            let bytes = arg(config_json, "config_json", CONFIG_MAX)?;
-            if bytes.len() > CONFIG_MAX {
+            let bytes = arg(config_json, "config_json", MAX_CONFIG_BYTES)?;
+            if bytes.len() > MAX_CONFIG_BYTES {
                 return Err(Error::invalid_config("config_json is too long (more than 1 MiB)"));
             }
             Some(std::str::from_utf8(bytes).map_err(|_| Error::invalid_config("config_json is not valid UTF-8"))?)

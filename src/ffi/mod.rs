@@ -10,6 +10,7 @@ pub mod client;
 pub mod info;
 pub mod log;
 pub mod session;
+/// cbindgen:ignore
 #[cfg(feature = "test-panic")]
 pub mod test_panic;
 
