@@ -24,14 +24,24 @@
  *   key, even when the server echoes one back (it is replaced with [REDACTED]).
  * - Threads. Every function may be called from any thread at once; one client may be shared
  *   by all. Blocking calls also work from inside a callback and from a thread that runs
- *   another tokio runtime. After fork(), a client created in the parent works in the child
- *   (with a fresh runtime and fresh connections); the parent is unaffected. Async requests
- *   pending in the parent at fork() are never completed in the child.
+ *   another tokio runtime. After fork(), a client or session created in the parent works in
+ *   the child (with a fresh runtime and fresh connections), whatever other parent threads
+ *   were doing inside the library at that moment; the parent is unaffected. Async requests
+ *   pending in the parent at fork() are never completed in the child. Calls work from
+ *   atexit handlers and C++ static destructors. A log callback may call any function of
+ *   the library, a session's included. The library never writes to stdout or stderr.
+ * - Answers. An AccessToken (issue, renew, sessions) that is empty, longer than 8192 bytes
+ *   or holds anything but printable ASCII is UT_DECODE; a 2xx whose body is the API's error
+ *   envelope is a failure (UT_DECODE, with its Error.Code); memory follows what a server
+ *   sends, never the length it announces.
  * - Retries. A connection failure, a timeout, and HTTP 408, 429, 500, 502, 503, 504 are
  *   retried up to max_retries times; no other status is. The wait before the n-th retry
  *   (n = 0 for the first) is uniform in [0, min(retry_max_ms, retry_base_ms * 2^n)], or the
  *   server's Retry-After (seconds or HTTP date) when present; a Retry-After longer than
  *   retry_max_ms is not waited for: the call returns at once with its error.
+ *   A pooled connection that the server closed while it sat idle is never a failed
+ *   attempt. A revoke retried after an attempt that may have reached the server, and then
+ *   answered 401 or 403, is UT_OK: the token is gone.
  * - Redirects are never followed (the API key is a custom header): a 3xx is UT_HTTP_ERROR.
  */
 
