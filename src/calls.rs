@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::error::{Error, ServerText};
 use crate::log::Lines;
-use crate::result::Code;
+use crate::result::{Cause, Code};
 use crate::stats::{CallStats, Stats};
 use crate::transport::{self, Envelope, Prepared};
 use crate::validate::bare_token;
@@ -212,7 +212,7 @@ fn sensitive(text: &str) -> Result<HeaderValue, Error> {
 /// renew and revoke need JSON, or nothing (then `{}`), and a renew's `AccessToken`, when it
 /// sends one, must be usable too. The API's error envelope is a failure whatever the status.
 fn accept(call: &str, body: Vec<u8>, secrets: &ServerText<'_>) -> Result<String, Error> {
-    let decode = |why: &str| Error::new(Code::Decode, format!("{call}: {why}"));
+    let decode = |why: &str| Error::failed(Cause::Body, format!("{call}: {why}"));
     if let Some(envelope) = Envelope::parse(&body) {
         let said = envelope.message.as_deref().map(|m| format!(": {}", secrets.clean(m))).unwrap_or_default();
         let mut error = decode(&format!("the server answered success with an error{said}"));
@@ -234,7 +234,7 @@ fn accept(call: &str, body: Vec<u8>, secrets: &ServerText<'_>) -> Result<String,
 /// An issue answer must be an object with a usable `AccessToken`; a renew answer must be JSON,
 /// and when it is an object with an `AccessToken`, that token must be usable.
 fn check_token_answer(call: &str, body: &[u8]) -> Result<(), Error> {
-    let decode = |why: &str| Error::new(Code::Decode, format!("{call}: {why}"));
+    let decode = |why: &str| Error::failed(Cause::Body, format!("{call}: {why}"));
     let token = match TokenFields::parse(body) {
         Some(fields) => fields.access_token,
         None if call == "issue" => return Err(decode("the response is not a JSON object with a string AccessToken")),

@@ -28,6 +28,11 @@ impl Error {
         Error { code, message: message.into(), http_status: None, api_code: None, attempts: 0 }
     }
 
+    /// A failure of a call that was sent, with the code its cause maps to.
+    pub fn failed(cause: crate::result::Cause, message: impl Into<String>) -> Error {
+        Error::new(cause.code(), message)
+    }
+
     pub fn null_argument(name: &str) -> Error {
         Error::new(Code::NullArgument, format!("{name} must not be NULL"))
     }

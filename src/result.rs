@@ -1,7 +1,9 @@
-//! The result codes of the C API, as a Rust enum.
+//! The result codes of the C API, as a Rust enum, and the one place where a failure of a
+//! call becomes a code (`Cause::code`).
 //!
 //! The numbers are part of the ABI: they never change and retired ones are never reused.
-//! `ffi::codes` repeats them as the `UT_*` constants that the header shows.
+//! `ffi` repeats them as the `UT_*` constants that the header shows (a test keeps the two
+//! equal).
 
 use std::ffi::CStr;
 
@@ -72,6 +74,36 @@ impl Code {
     }
 }
 
+/// Why a call that was sent failed. Argument, configuration and lifecycle errors name their
+/// code where they arise (`Error::invalid_argument`, `Error::cancelled`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// No connection could be made (DNS, refused, TLS, `connect_timeout_ms`), or one broke
+    /// before a full answer.
+    Connection,
+    /// No full answer within `timeout_ms`.
+    Timeout,
+    /// An answer with a status other than 2xx.
+    Status(u16),
+    /// A 2xx answer whose body is not what the call promises (not JSON, the wrong shape, an
+    /// unusable token, the API's error envelope, larger than `max_response_bytes`).
+    Body,
+}
+
+impl Cause {
+    pub fn code(self) -> Code {
+        match self {
+            Cause::Connection => Code::Connect,
+            Cause::Timeout => Code::Timeout,
+            Cause::Status(401 | 403) => Code::Denied,
+            Cause::Status(429) => Code::RateLimited,
+            Cause::Status(500..=599) => Code::ServerError,
+            Cause::Status(_) => Code::HttpError,
+            Cause::Body => Code::Decode,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +118,26 @@ mod tests {
         assert_eq!(Code::from_u32(14), None);
         assert_eq!(Code::Timeout.name(), "UT_TIMEOUT");
         assert_eq!(Code::Panic as u32, 13);
+    }
+
+    #[test]
+    fn statuses_map_as_the_contract_says() {
+        for (status, code) in [
+            (401, Code::Denied),
+            (403, Code::Denied),
+            (429, Code::RateLimited),
+            (500, Code::ServerError),
+            (501, Code::ServerError),
+            (599, Code::ServerError),
+            (302, Code::HttpError),
+            (400, Code::HttpError),
+            (404, Code::HttpError),
+            (408, Code::HttpError),
+        ] {
+            assert_eq!(Cause::Status(status).code(), code, "{status}");
+        }
+        assert_eq!(Cause::Connection.code(), Code::Connect);
+        assert_eq!(Cause::Timeout.code(), Code::Timeout);
+        assert_eq!(Cause::Body.code(), Code::Decode);
     }
 }

@@ -4,14 +4,14 @@
 use crate::config::Config;
 use crate::error::{Error, ServerText};
 use crate::log::{Level, Lines};
-use crate::result::Code;
+use crate::result::Cause;
 use crate::retry::{is_retryable_status, parse_retry_after, Decision, RetryPolicy};
 use crate::stats::CallStats;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// A request ready to send as many times as the retry policy allows.
 pub struct Prepared {
@@ -46,6 +46,7 @@ const FIRST_BUFFER_BYTES: usize = 16 * 1024;
 
 /// Sends `request` until a 2xx answer (whose body `accept` turns into the result), a final
 /// failure, or the last retry. `secrets` are removed from any text the server sends back.
+#[allow(clippy::too_many_arguments)]
 pub async fn send(
     http: &reqwest::Client,
     config: &Config,
@@ -71,77 +72,102 @@ pub async fn send(
                 log.emit(Level::Info, || {
                     format!("{call}: attempt {attempts}: HTTP {} in {elapsed} ms", answer.status.as_u16())
                 });
-                let status = answer.status.as_u16();
-                let outcome = if answer.truncated {
-                    let limit = config.max_response_bytes;
-                    Err(Error::new(
-                        Code::Decode,
-                        format!("{call}: the response body is larger than max_response_bytes ({limit})"),
-                    ))
-                } else {
-                    accept(answer.body)
-                };
-                // The status applies: the server answered, with a body that is not as promised.
-                return outcome.map_err(|mut error| {
-                    error.http_status = Some(status);
-                    fail(call, error, attempts, log)
+                return accepted(call, answer, config, accept).map_err(|error| fail(call, error, attempts, log));
+            }
+            Ok(answer) if maybe_delivered && call == "revoke" && matches!(answer.status.as_u16(), 401 | 403) => {
+                log.emit(Level::Info, || {
+                    format!(
+                        "{call}: attempt {attempts}: HTTP {}: an earlier attempt had revoked the token",
+                        answer.status
+                    )
                 });
+                return Ok("{}".to_owned());
             }
             Ok(answer) => {
-                let denied = matches!(answer.status.as_u16(), 401 | 403);
-                if denied && maybe_delivered && call == "revoke" {
-                    log.emit(Level::Info, || {
-                        format!(
-                            "{call}: attempt {attempts}: HTTP {}: an earlier attempt had revoked the token",
-                            answer.status.as_u16()
-                        )
-                    });
-                    return Ok("{}".to_owned());
-                }
                 maybe_delivered |= answer.status.is_server_error();
                 let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, SystemTime::now()));
                 (status_error(call, &answer, secrets), retry_after)
             }
-            Err(Failure::Timeout) => {
-                maybe_delivered = true;
-                let limit = config.timeout.as_millis();
-                (Error::new(Code::Timeout, format!("{call}: no full response within timeout_ms ({limit} ms)")), None)
-            }
-            Err(Failure::Dropped(why)) => {
-                maybe_delivered = true;
-                (Error::new(Code::Connect, format!("{call}: {}: {}", target(request), secrets.clean(&why))), None)
-            }
-            Err(Failure::Connect(why)) => {
-                let message = format!("{call}: cannot connect to {}: {}", target(request), secrets.clean(&why));
-                (Error::new(Code::Connect, message), None)
+            Err(failure) => {
+                maybe_delivered |= !matches!(failure, Failure::Connect(_));
+                (failure_error(call, failure, request, config, secrets), None)
             }
         };
-        let retryable = error.http_status.map_or(true, is_retryable_status);
-        let mut error = error;
-        if retryable {
-            match policy.decide(attempts - 1, retry_after) {
-                Decision::RetryAfter(wait) => {
-                    log.emit(Level::Warn, || {
-                        format!(
-                            "{call}: attempt {attempts} failed ({}); retrying in {} ms",
-                            error.message,
-                            wait.as_millis()
-                        )
-                    });
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
-                Decision::GiveUp => {
-                    if let Some(wait) = retry_after.filter(|w| *w > policy.max && attempts <= policy.max_retries) {
-                        error.message.push_str(&format!(
-                            " (the server asked to retry after {} s, longer than retry_max_ms)",
-                            wait.as_secs()
-                        ));
-                    }
-                }
+        match retry_wait(&policy, attempts, error, retry_after) {
+            Ok((wait, error)) => {
+                log.emit(Level::Warn, || {
+                    let ms = wait.as_millis();
+                    format!("{call}: attempt {attempts} failed ({}); retrying in {ms} ms", error.message)
+                });
+                tokio::time::sleep(wait).await;
             }
+            Err(error) => return Err(fail(call, error, attempts, log)),
         }
-        return Err(fail(call, error, attempts, log));
+    }
+}
+
+/// The result of a 2xx answer, or its failure with the status that came with it.
+fn accepted(
+    call: &str,
+    answer: Answer,
+    config: &Config,
+    accept: impl FnOnce(Vec<u8>) -> Result<String, Error>,
+) -> Result<String, Error> {
+    let outcome = if answer.truncated {
+        let limit = config.max_response_bytes;
+        Err(Error::failed(
+            Cause::Body,
+            format!("{call}: the response body is larger than max_response_bytes ({limit})"),
+        ))
+    } else {
+        accept(answer.body)
+    };
+    // The status applies: the server answered, with a body that is not as promised.
+    outcome.map_err(|mut error| {
+        error.http_status = Some(answer.status.as_u16());
+        error
+    })
+}
+
+/// The error of an attempt that got no full answer.
+fn failure_error(call: &str, failure: Failure, request: &Prepared, config: &Config, secrets: &ServerText<'_>) -> Error {
+    match failure {
+        Failure::Timeout => {
+            let limit = config.timeout.as_millis();
+            Error::failed(Cause::Timeout, format!("{call}: no full response within timeout_ms ({limit} ms)"))
+        }
+        Failure::Dropped(why) => {
+            Error::failed(Cause::Connection, format!("{call}: {}: {}", target(request), secrets.clean(&why)))
+        }
+        Failure::Connect(why) => {
+            let message = format!("{call}: cannot connect to {}: {}", target(request), secrets.clean(&why));
+            Error::failed(Cause::Connection, message)
+        }
+    }
+}
+
+/// How long to wait before the next attempt (with the error, for the log line), or the
+/// error to return when there is none.
+fn retry_wait(
+    policy: &RetryPolicy,
+    attempts: u32,
+    mut error: Error,
+    retry_after: Option<Duration>,
+) -> Result<(Duration, Error), Error> {
+    if !error.http_status.map_or(true, is_retryable_status) {
+        return Err(error);
+    }
+    match policy.decide(attempts - 1, retry_after) {
+        Decision::RetryAfter(wait) => Ok((wait, error)),
+        Decision::GiveUp => {
+            if let Some(wait) = retry_after.filter(|w| *w > policy.max && attempts <= policy.max_retries) {
+                let asked = wait.as_secs();
+                error
+                    .message
+                    .push_str(&format!(" (the server asked to retry after {asked} s, longer than retry_max_ms)"));
+            }
+            Err(error)
+        }
     }
 }
 
@@ -247,15 +273,9 @@ impl Envelope {
     }
 }
 
-/// Maps a non-2xx answer to its result code, keeping the API's `Error.Message`/`Error.Code`.
+/// The error of a non-2xx answer, keeping the API's `Error.Message`/`Error.Code`.
 fn status_error(call: &str, answer: &Answer, secrets: &ServerText<'_>) -> Error {
     let status = answer.status.as_u16();
-    let code = match status {
-        401 | 403 => Code::Denied,
-        429 => Code::RateLimited,
-        500..=599 => Code::ServerError,
-        _ => Code::HttpError,
-    };
     let envelope = Envelope::parse(&answer.body);
     let reason = answer.status.canonical_reason().unwrap_or("");
     let mut message = match envelope.as_ref().and_then(|e| e.message.as_deref()) {
@@ -265,7 +285,7 @@ fn status_error(call: &str, answer: &Answer, secrets: &ServerText<'_>) -> Error 
     if answer.status.is_redirection() {
         message.push_str(" (redirects are never followed)");
     }
-    let mut error = Error::new(code, message);
+    let mut error = Error::failed(Cause::Status(status), message);
     error.http_status = Some(status);
     error.api_code = envelope.and_then(|e| e.code).map(|c| secrets.clean(&c));
     error
