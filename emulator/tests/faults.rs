@@ -206,7 +206,7 @@ fn trickle_sends_the_normal_body_one_byte_per_interval() {
     let body_time = response_start.elapsed();
     assert_eq!(status, 200);
     let renewed: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(renewed["AccessToken"], token);
+    assert!(renewed["AccessToken"].as_str().is_some_and(|new| new.len() > 250 && new != token), "{renewed}");
     assert!(head_after < Duration::from_millis(body.len() as u64 * 5 / 2), "the head comes first ({head_after:?})");
     assert!(
         body_time >= Duration::from_millis(body.len() as u64 * 5 * 8 / 10),

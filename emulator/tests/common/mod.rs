@@ -167,6 +167,18 @@ pub fn connect(emulator: &Emulator) -> Http {
     Http::connect(emulator.addr())
 }
 
+/// A JWT's header and payload.
+pub fn jwt(token: &str) -> (Value, Value) {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "not a JWT: {token}");
+    let decode = |part: &str| -> Value {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap_or_else(|e| panic!("{part}: {e}"))).unwrap()
+    };
+    (decode(parts[0]), decode(parts[1]))
+}
+
 /// Seconds since 1970 of an RFC 3339 UTC date.
 pub fn unix_s(rfc3339: &str) -> u64 {
     humantime::parse_rfc3339(rfc3339)
