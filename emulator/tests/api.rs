@@ -83,8 +83,7 @@ fn bad_credentials_are_denied_without_echoing_the_password() {
 
 #[test]
 fn bad_credentials_can_answer_401_instead() {
-    let mut config = EmulatorConfig::default();
-    config.bad_credentials_status = 401;
+    let config = EmulatorConfig { bad_credentials_status: 401, ..EmulatorConfig::default() };
     let emulator = Emulator::start("127.0.0.1:0", config).unwrap();
     let mut http = connect(&emulator);
     let response = http.issue("Siteowner", "wrong");
@@ -215,8 +214,7 @@ fn renew_takes_bare_and_bearer_tokens_unless_the_prefix_is_refused() {
     let token = renewed.json()["AccessToken"].as_str().unwrap().to_owned();
     assert_eq!(http.renew(&format!("bearer {token}")).status, 200);
 
-    let mut config = EmulatorConfig::default();
-    config.bearer_prefix = BearerPrefix::Refused;
+    let config = EmulatorConfig { bearer_prefix: BearerPrefix::Refused, ..EmulatorConfig::default() };
     let emulator = Emulator::start("127.0.0.1:0", config).unwrap();
     let mut http = connect(&emulator);
     let token = http.token();
@@ -246,8 +244,7 @@ fn renew_can_keep_the_same_token() {
 
 #[test]
 fn the_old_token_can_be_refused_after_a_renew() {
-    let mut config = EmulatorConfig::default();
-    config.old_token_after_renew = OldToken::Invalid;
+    let config = EmulatorConfig { old_token_after_renew: OldToken::Invalid, ..EmulatorConfig::default() };
     let emulator = Emulator::start("127.0.0.1:0", config).unwrap();
     let mut http = connect(&emulator);
     let token = http.token();

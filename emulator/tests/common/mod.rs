@@ -116,6 +116,11 @@ impl Http {
         Ok(body)
     }
 
+    /// What has arrived (or arrives first), as `Read::read` gives it.
+    pub fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(buf)
+    }
+
     /// Everything until the server closes the connection (or an error such as a reset).
     pub fn read_to_close(&mut self) -> (Vec<u8>, io::Result<()>) {
         let mut data = Vec::new();
