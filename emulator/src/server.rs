@@ -134,24 +134,24 @@ pub(crate) async fn serve(
 }
 
 async fn serve_socket(stream: impl Socket, state: Arc<State>, idle_timeout: Option<Duration>) {
-    let link = Arc::new(Connection::new(idle_timeout));
+    let connection = Arc::new(Connection::new(idle_timeout));
     let service = {
-        let link = Arc::clone(&link);
+        let connection = Arc::clone(&connection);
         service_fn(move |request| {
-            let in_progress = link.request_started();
-            let reply = dispatch::respond(request, Arc::clone(&state), Arc::clone(&link));
+            let in_progress = connection.request_started();
+            let reply = dispatch::respond(request, Arc::clone(&state), Arc::clone(&connection));
             async move {
                 let reply = reply.await?;
                 Ok::<_, std::convert::Infallible>(reply.map(|body| Answer { body, _in_progress: in_progress }))
             }
         })
     };
-    let mut connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let mut http = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     let ending = tokio::select! {
-        _ = &mut connection => return,
-        ending = link.ending() => ending,
+        _ = &mut http => return,
+        ending = connection.ending() => ending,
     };
-    let mut stream = connection.into_parts().io.into_inner();
+    let mut stream = http.into_parts().io.into_inner();
     match ending {
         // Closing with a zero linger sends RST instead of FIN.
         Ending::Reset => {
