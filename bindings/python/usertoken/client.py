@@ -94,9 +94,11 @@ class Client:
     def renew(self, authorization: Text, *, site_id: SiteId = "-99", version: str = "6") -> Union[IssueResponse, Any]:
         """Renews a token by 24 h from its current expiry (at most 7 times).
 
-        ``authorization`` is sent exactly as given: a bare access token or ``"Bearer <token>"``.
-        Returns an :class:`IssueResponse` when the answer has that shape (the API's does), else
-        the parsed JSON body (``{}`` for an empty one).
+        ``authorization`` is sent exactly as given: pass the bare access token (the API documents
+        no ``Bearer`` prefix; whether it accepts one is unknown). Returns an
+        :class:`IssueResponse` when the answer has that shape (the API's does; its
+        ``access_token``, which may be a new one, is the token from then on), else the parsed
+        JSON body (``{}`` for an empty one).
         """
         args = _target(version, site_id) + (c_string(authorization, "authorization"),)
         return renew_result(self._call(lib.ut_renew, args))
