@@ -22,9 +22,9 @@ def test_issue_renew_revoke(client):
         assert isinstance(token, usertoken.IssueResponse) and token.user.type == "Staff"
         renewed = await client.aio.renew(token.access_token)
         assert isinstance(renewed, usertoken.IssueResponse) and renewed.expires > token.expires
-        assert await client.aio.revoke(f"Bearer {token.access_token}") == {}
+        assert await client.aio.revoke(renewed.access_token) == {}
         with pytest.raises(usertoken.DeniedError):
-            await client.aio.renew(token.access_token)
+            await client.aio.renew(renewed.access_token)
 
     run(main())
     assert aio.pending_requests() == 0

@@ -58,14 +58,17 @@ def test_renew_extends_the_token_by_a_day(client, emulator):
     renewed = client.renew(token.access_token)
     assert isinstance(renewed, usertoken.IssueResponse)
     assert renewed.expires - token.expires == timedelta(hours=24)
+    assert renewed.access_token != token.access_token  # a new token, the one to use from now on
 
 
-def test_renew_and_revoke_take_a_bearer_authorization(client, emulator):
+def test_authorization_is_sent_exactly_as_given(client, emulator):
+    # "Bearer <token>" is passed through untouched (the emulator takes it; the API may not).
     token = client.issue(*STAFF)
-    assert isinstance(client.renew(f"Bearer {token.access_token}"), usertoken.IssueResponse)
-    assert client.revoke(f"Bearer {token.access_token}") == {}
+    renewed = client.renew(f"Bearer {token.access_token}")
+    assert isinstance(renewed, usertoken.IssueResponse)
+    assert client.revoke(f"Bearer {renewed.access_token}") == {}
     sent = [dict(r["headers"])["authorization"] for r in emulator.requests()[1:]]
-    assert sent == [f"Bearer {token.access_token}"] * 2
+    assert sent == [f"Bearer {token.access_token}", f"Bearer {renewed.access_token}"]
 
 
 def test_renew_of_another_shape_gives_the_parsed_body(client, emulator):

@@ -35,10 +35,10 @@ def run(code: str, emulator, tmp_path) -> list[str]:
 def test_the_quick_start_runs(emulator, tmp_path):
     rest = run(python_block(BINDING / "README.md", "## Quick start"), emulator, tmp_path)
     assert re.fullmatch(r"session token of \d+ characters", rest[0])
-    assert rest[1:] == ["async: issued and revoked a token for Jane", "denied: 401 DeniedAccess"]
+    assert rest[1:] == ["async: issued and revoked a token for Jane", "denied: 403 DeniedAccess"]
 
 
 def test_the_repository_readme_quick_start_runs(emulator, tmp_path):
     readme = BINDING.parent.parent / "README.md"
     assert run(python_block(readme, "## Python quick start"), emulator, tmp_path) == [
-        "denied: 401 DeniedAccess"]
+        "denied: 403 DeniedAccess"]
