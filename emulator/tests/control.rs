@@ -5,7 +5,7 @@ mod common;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{connect, start, unix_s, API_KEY, ISSUE};
+use common::{connect, jwt, start, unix_s, API_KEY, ISSUE};
 use serde_json::json;
 use ut_emulator::{BearerPrefix, Emulator, EmulatorConfig, OldToken, RenewToken, SiteConfig, UserConfig};
 
@@ -41,9 +41,12 @@ fn the_clock_advances_and_tokens_expire_with_it() {
     assert_eq!(http.control("GET", "clock", "")["offset_s"], 86_400 * 8);
     assert_eq!(http.renew(&token).status, 401);
 
-    // New tokens are dated by the moved clock.
+    // New tokens are dated by the moved clock, their JWT claims included.
     let issued = http.issue("jdoe", "s3cret!").json();
     assert!(unix_s(issued["Expires"].as_str().unwrap()) >= unix_s(after["now"].as_str().unwrap()) + 86_400);
+    let (_, claims) = jwt(issued["AccessToken"].as_str().unwrap());
+    assert_eq!(claims["exp"].as_u64(), Some(unix_s(issued["Expires"].as_str().unwrap())));
+    assert!(claims["iat"].as_u64().unwrap() >= unix_s(after["now"].as_str().unwrap()));
     let back = http.control("POST", "clock", r#"{"advance_s": -86400}"#);
     assert_eq!(back["offset_s"], 86_400 * 7);
 }
