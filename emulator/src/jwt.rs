@@ -15,12 +15,12 @@ const ISSUER: &str = "ut-emulator";
 
 /// What a token says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Claims {
+pub(crate) struct Claims<'a> {
     /// Unique per token: what the emulator knows it by.
     pub(crate) id: u128,
     pub(crate) site_id: i64,
     pub(crate) user_id: i64,
-    pub(crate) user_type: String,
+    pub(crate) user_type: &'a str,
     pub(crate) issued_unix_s: i64,
     pub(crate) expires_unix_s: i64,
 }
@@ -61,7 +61,7 @@ impl Signer {
             iss: ISSUER,
             sub: claims.user_id.to_string(),
             site_id: claims.site_id,
-            user_type: &claims.user_type,
+            user_type: claims.user_type,
             jti: format!("{:032x}", claims.id),
             iat: claims.issued_unix_s,
             nbf: claims.issued_unix_s,
@@ -96,12 +96,12 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    fn claims() -> Claims {
+    fn claims() -> Claims<'static> {
         Claims {
             id: 0x0123_4567_89ab_cdef_0011_2233_4455_6677,
             site_id: -99,
             user_id: 100_000_123,
-            user_type: "Staff".to_owned(),
+            user_type: "Staff",
             issued_unix_s: 1_795_828_523,
             expires_unix_s: 1_795_914_923,
         }

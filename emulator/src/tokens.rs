@@ -61,15 +61,30 @@ pub(crate) struct TokenView {
     replaced: bool,
 }
 
-/// One token.
+/// One token, known by its id (its JWT's `jti`).
 struct Entry {
     grant: u64,
-    claims: Claims,
+    issued_unix_s: i64,
+    /// Its `exp`.
+    exp_unix_s: i64,
     /// When it stops working: its `exp`, or, when renew keeps the same token, its grant's
     /// expiry.
     expires_unix_s: i64,
     revoked: bool,
     replaced: bool,
+}
+
+impl Entry {
+    fn claims<'a>(&self, id: u128, grant: &'a Grant) -> Claims<'a> {
+        Claims {
+            id,
+            site_id: grant.site_id,
+            user_id: grant.user.id,
+            user_type: &grant.user.user_type,
+            issued_unix_s: self.issued_unix_s,
+            expires_unix_s: self.exp_unix_s,
+        }
+    }
 }
 
 struct Grant {
@@ -164,7 +179,7 @@ impl TokenStore {
                 let entry = tokens.by_id.get(id)?;
                 let grant = tokens.grants.get(&entry.grant)?;
                 Some(TokenView {
-                    token: self.signer.token(&entry.claims),
+                    token: self.signer.token(&entry.claims(*id, grant)),
                     site_id: grant.site_id,
                     username: grant.user.username.clone(),
                     expires: rfc3339(from_unix_s(entry.expires_unix_s)),
@@ -182,25 +197,18 @@ impl TokenStore {
 
     /// A new token of `grant`, remembered (the oldest forgotten beyond the limit).
     fn add_token(&self, tokens: &mut Tokens, grant: u64, issued_unix_s: i64, expires_unix_s: i64) -> String {
-        let Some(record) = tokens.grants.get_mut(&grant) else { return String::new() };
-        record.tokens += 1;
-        let mut claims = Claims {
-            id: 0,
-            site_id: record.site_id,
-            user_id: record.user.id,
-            user_type: record.user.user_type.clone(),
-            issued_unix_s,
-            expires_unix_s,
-        };
-        claims.id = loop {
+        let id = loop {
             let candidate = fastrand::u128(..);
             if !tokens.by_id.contains_key(&candidate) {
                 break candidate;
             }
         };
-        let token = self.signer.token(&claims);
-        let id = claims.id;
-        tokens.by_id.insert(id, Entry { grant, claims, expires_unix_s, revoked: false, replaced: false });
+        let entry =
+            Entry { grant, issued_unix_s, exp_unix_s: expires_unix_s, expires_unix_s, revoked: false, replaced: false };
+        let Some(record) = tokens.grants.get_mut(&grant) else { return String::new() };
+        record.tokens += 1;
+        let token = self.signer.token(&entry.claims(id, record));
+        tokens.by_id.insert(id, entry);
         tokens.order.push_back(id);
         if tokens.order.len() > MAX_TOKENS {
             if let Some(oldest) = tokens.order.pop_front() {
