@@ -86,6 +86,9 @@ int main(void) {
     if (result != UT_OK) {
         goto done;
     }
+    /* Renew may answer a new token; from then on that one is the token (the old string is
+     * kept only when the answer carries none). */
+    json_string(json, "AccessToken", token, sizeof token);
     ut_free_string(json);
 
     result = ut_revoke(client, "6", site_id, token, &json);

@@ -34,6 +34,9 @@ fn issue_renew_revoke_round_trip() {
     assert_eq!(code, "UT_OK", "{body}");
     let renewed: Value = serde_json::from_str(&body).unwrap();
     assert_ne!(renewed["Expires"], issued["Expires"], "renew moves the expiry");
+    // The renewed token is the token from now on.
+    let token = renewed["AccessToken"].as_str().unwrap();
+    assert_ne!(token, issued["AccessToken"].as_str().unwrap(), "renew answers a new token");
 
     let (code, body) = c.revoke(token);
     assert_eq!((code.as_str(), body.as_str()), ("UT_OK", "{}"));
@@ -107,9 +110,9 @@ fn denied_and_rejected_requests() {
     let f = Fixture::new();
     let c = f.client("");
     let bad = error_of(c.issue(USERNAME, "wrong-password"), "UT_DENIED");
-    assert_eq!(bad["http_status"], 401);
-    assert_eq!(bad["message"], "issue: HTTP 401: Staff identity authentication failed.");
-    assert_eq!(bad["attempts"], 1, "401 is never retried");
+    assert_eq!(bad["http_status"], 403, "bad credentials are 403, as observed live");
+    assert_eq!(bad["message"], "issue: HTTP 403: Staff identity authentication failed.");
+    assert_eq!(bad["attempts"], 1, "403 is never retried");
 
     let wrong_key = Client::new(&format!(r#"{{"base_url":"{}","api_key":"not-the-key"}}"#, f.url())).unwrap();
     let denied = error_of(wrong_key.issue(USERNAME, PASSWORD), "UT_DENIED");

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use serde_json::Value;
 
 const DAY: i64 = 24 * 3600;
 
@@ -43,13 +44,16 @@ fn seven_renewals_then_a_new_token() {
     let f = Fixture::new();
     let c = f.client(r#""session_renew_margin_s":864000"#);
     let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
-    let first = session.ok_token();
+    // Each renew answers a new token, and the session takes it.
+    let mut renewed = vec![session.ok_token()];
     for _ in 1..7 {
-        assert_eq!(session.ok_token(), first);
+        let token = session.ok_token();
+        assert!(!renewed.contains(&token), "a renewal gave an earlier token again");
+        renewed.push(token);
     }
     assert_eq!(counts(&f), (1, 7, 0));
     let second = session.ok_token();
-    assert_ne!(second, first, "the eighth refresh issues a new token");
+    assert!(!renewed.contains(&second), "the eighth refresh issues a new token");
     assert_eq!(counts(&f), (2, 7, 0));
     session.ok_token();
     assert_eq!(counts(&f), (2, 8, 0), "the new token is renewed again");
@@ -100,8 +104,11 @@ fn a_failed_refresh_serves_the_still_valid_token() {
     f.fault(r#"{"kind":"status","status":503,"call":"renew"}"#);
     assert_eq!(session.ok_token(), issued);
     assert_eq!(counts(&f), (1, 1, 0));
-    assert_eq!(session.ok_token(), issued, "the next call refreshes for real");
+    let refreshed = session.ok_token();
+    assert_ne!(refreshed, issued, "the next call refreshes for real, taking the renewed token");
     assert_eq!(counts(&f), (1, 2, 0));
+    let tokens = f.control("GET", "/_emulator/tokens", "").1["tokens"].clone();
+    assert_eq!((&tokens[1]["token"], &tokens[1]["renewals"]), (&Value::from(refreshed), &Value::from(1)));
 }
 
 #[test]
@@ -152,7 +159,7 @@ fn creation_fails_as_the_issue_fails() {
     let (code, text) = Session::new(&c, USERNAME, "wrong").err().expect("bad credentials");
     assert_eq!(code, "UT_DENIED");
     let value = doc(&text);
-    assert_eq!(value["http_status"], 401);
+    assert_eq!(value["http_status"], 403, "bad credentials are 403, as observed live");
     assert!(!text.contains("wrong"));
 }
 

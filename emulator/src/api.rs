@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::clock::rfc3339;
+use crate::config::BearerPrefix;
 use crate::reply::{self, Reply};
 use crate::state::State;
-use crate::tokens::{Grant, Refusal};
+use crate::tokens::{Granted, Refusal};
 
 const API_KEY: HeaderName = HeaderName::from_static("api-key");
 const SITE_ID: HeaderName = HeaderName::from_static("siteid");
@@ -111,11 +112,11 @@ fn answer(call: Call, headers: &HeaderMap, body: &[u8], state: &State) -> Result
     match call {
         Call::Issue => issue(site_id, body, state, now),
         Call::Renew => {
-            let grant = state.tokens.renew(token(headers)?, site_id, now).map_err(refused)?;
-            Ok(granted(&grant))
+            let renewed = state.tokens.renew(token(headers, state)?, site_id, now).map_err(refused)?;
+            Ok(granted(&renewed))
         }
         Call::Revoke => {
-            state.tokens.revoke(token(headers)?, site_id, now).map_err(refused)?;
+            state.tokens.revoke(token(headers, state)?, site_id, now).map_err(refused)?;
             Ok(reply::empty_object())
         }
     }
@@ -145,10 +146,9 @@ fn site_id(headers: &HeaderMap, state: &State) -> Result<i64, Rejection> {
 fn issue(site_id: i64, body: &[u8], state: &State, now: SystemTime) -> Result<Reply, Rejection> {
     let fields = json_object(body)?;
     let (username, password) = credentials(&fields)?;
-    let user = state
-        .directory
-        .authenticate(site_id, username, password)
-        .ok_or_else(|| denied("Staff identity authentication failed."))?;
+    let user = state.directory.authenticate(site_id, username, password).ok_or_else(|| {
+        Rejection::new(state.policy.bad_credentials, "DeniedAccess", "Staff identity authentication failed.")
+    })?;
     Ok(granted(&state.tokens.issue(site_id, user, now)))
 }
 
@@ -187,14 +187,18 @@ fn string_field<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a st
     value.as_str()
 }
 
-/// The token in `Authorization`, which may or may not carry the `Bearer ` scheme.
-fn token(headers: &HeaderMap) -> Result<&str, Rejection> {
+/// The token in `Authorization`; with `bearer_prefix` accepted, after an optional `Bearer `.
+fn token<'a>(headers: &'a HeaderMap, state: &State) -> Result<&'a str, Rejection> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Err(denied("The Authorization header is required."));
     };
     let text = value.to_str().map_err(|_| refused(Refusal::Unknown))?.trim();
     let token = match text.get(..7) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => text[7..].trim_start(),
+        Some(scheme)
+            if scheme.eq_ignore_ascii_case("bearer ") && state.policy.bearer_prefix == BearerPrefix::Accepted =>
+        {
+            text[7..].trim_start()
+        }
         _ => text,
     };
     if token.is_empty() {
@@ -209,6 +213,7 @@ fn refused(refusal: Refusal) -> Rejection {
         Refusal::Unknown => denied("The access token is invalid."),
         Refusal::Expired => denied("The access token has expired."),
         Refusal::Revoked => denied("The access token has been revoked."),
+        Refusal::Replaced => denied("The access token has been replaced by a renewed one."),
         Refusal::Exhausted => Rejection::new(
             StatusCode::FORBIDDEN,
             "DeniedAccess",
@@ -246,7 +251,7 @@ struct UserView<'a> {
 }
 
 /// The IssueResponse shape, which renew answers too.
-fn granted(grant: &Grant) -> Reply {
+fn granted(grant: &Granted) -> Reply {
     let user = &grant.user;
     reply::json(
         StatusCode::OK,

@@ -1,19 +1,71 @@
-//! Who may call the emulated API: the accepted API keys and the sites with their staff.
+//! Who may call the emulated API (the accepted API keys and the sites with their staff), and
+//! the choices it makes where the real API's behaviour is undocumented.
 
 use serde::{Deserialize, Serialize};
 
 use crate::directory::Directory;
 
-/// The API keys and sites the emulator accepts.
+/// The API keys and sites the emulator accepts, and how it answers where Mindbody leaves the
+/// behaviour open.
 ///
 /// The JSON form (the `--config` file) is
 /// `{"api_keys":["k1"],"sites":[{"id":-99,"users":[{"username":"u","password":"p",
-/// "id":0,"first_name":"A","last_name":"B","type":"Owner"}]}]}`.
+/// "id":0,"first_name":"A","last_name":"B","type":"Owner"}]}]}`, with the optional keys
+/// `renew_token`, `old_token_after_renew`, `bad_credentials_status` and `bearer_prefix`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmulatorConfig {
     pub api_keys: Vec<String>,
     pub sites: Vec<SiteConfig>,
+    /// Whether renew answers a new token or the old string.
+    #[serde(default)]
+    pub renew_token: RenewToken,
+    /// Whether a token stays usable after a renew that answered a new one.
+    #[serde(default)]
+    pub old_token_after_renew: OldToken,
+    /// The status of the answer to bad staff credentials: 403 (observed live) or 401.
+    #[serde(default = "forbidden")]
+    pub bad_credentials_status: u16,
+    /// Whether renew and revoke take `Authorization: Bearer <token>` as well as the bare token.
+    #[serde(default)]
+    pub bearer_prefix: BearerPrefix,
+}
+
+/// What renew answers as `AccessToken`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewToken {
+    /// A new JWT whose `exp` is the new expiry.
+    #[default]
+    New,
+    /// The token that was renewed, unchanged (its `exp` then no longer says when it expires).
+    Same,
+}
+
+/// What becomes of a token once a renew has answered a new one in its place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OldToken {
+    /// It stays usable until its own expiry.
+    #[default]
+    Valid,
+    /// It is refused from then on, as a revoked token is.
+    Invalid,
+}
+
+/// Whether `Authorization` may carry the `Bearer ` scheme on renew and revoke.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BearerPrefix {
+    /// `Bearer <token>` (any case) is taken as `<token>`.
+    #[default]
+    Accepted,
+    /// Only the bare token is; `Bearer <token>` is an unknown token.
+    Refused,
+}
+
+fn forbidden() -> u16 {
+    403
 }
 
 /// One business site, known by its numeric `SiteId`.
@@ -59,7 +111,8 @@ impl UserConfig {
 }
 
 impl Default for EmulatorConfig {
-    /// The public sandbox: key `test-api-key`, site `-99`, its owner and one staff member.
+    /// The public sandbox: key `test-api-key`, site `-99`, its owner under the classic and the
+    /// current sandbox login, and one staff member; the default behaviours.
     fn default() -> Self {
         EmulatorConfig {
             api_keys: vec!["test-api-key".to_owned()],
@@ -67,9 +120,14 @@ impl Default for EmulatorConfig {
                 id: -99,
                 users: vec![
                     UserConfig::new("Siteowner", "apitest1234", 0, "Site", "Owner", "Owner"),
+                    UserConfig::new("mindbodysandboxsite@gmail.com", "Apitest1234", 0, "Sandbox", "Owner", "Owner"),
                     UserConfig::new("jdoe", "s3cret!", 100_000_123, "Jane", "Doe", "Staff"),
                 ],
             }],
+            renew_token: RenewToken::default(),
+            old_token_after_renew: OldToken::default(),
+            bad_credentials_status: forbidden(),
+            bearer_prefix: BearerPrefix::default(),
         }
     }
 }

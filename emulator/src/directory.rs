@@ -16,6 +16,12 @@ pub(crate) struct Directory {
 impl Directory {
     /// Indexes `config`, refusing what could make a lookup ambiguous or an answer invalid.
     pub(crate) fn new(config: &EmulatorConfig) -> Result<Directory, String> {
+        if !matches!(config.bad_credentials_status, 401 | 403) {
+            return Err(format!(
+                "invalid emulator config: bad_credentials_status is {}; expected 401 or 403",
+                config.bad_credentials_status
+            ));
+        }
         let mut api_keys = HashSet::new();
         for key in &config.api_keys {
             if key.is_empty() {

@@ -10,11 +10,11 @@ use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
 
 use crate::api::{self, Route};
+use crate::connection::Connection;
 use crate::control;
-use crate::inject;
+use crate::inject::{self, Received};
 use crate::record::Recorded;
 use crate::reply::{self, Reply};
-use crate::server::Hangup;
 use crate::state::State;
 
 /// Far above any real request; a bound so one client cannot exhaust memory.
@@ -23,7 +23,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub(crate) async fn respond(
     request: Request<Incoming>,
     state: Arc<State>,
-    hangup: Arc<Hangup>,
+    connection: Arc<Connection>,
 ) -> Result<Reply, Infallible> {
     let (parts, body) = request.into_parts();
     let body = read_body(body).await;
@@ -46,7 +46,10 @@ pub(crate) async fn respond(
         Route::Call(call) => {
             let normal = || api::handle(call, &parts.headers, &body, &state);
             match state.faults.take(call) {
-                Some(fault) => inject::apply(fault, &hangup, normal).await,
+                Some(fault) => {
+                    let received = Received { parts: &parts, body: &body };
+                    inject::apply(fault, &connection, received, normal).await
+                }
                 None => normal(),
             }
         }

@@ -24,6 +24,33 @@ pub(crate) enum Kind {
     Trickle,
     Oversized,
     Redirect,
+    CloseWhenIdle,
+    ResetWhenIdle,
+    Echo,
+    OverstatedLength,
+}
+
+/// How an `echo` fault writes the request into `Error.Message`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Escape {
+    /// Only what JSON requires (`"`, `\`, control characters).
+    #[default]
+    Json,
+    /// As .NET's System.Text.Json does by default: also HTML-sensitive characters (`"` as
+    /// `\u0022`, `&` as `\u0026`, `<`, `>`, `'`, `+`, `` ` ``) and everything beyond ASCII.
+    Dotnet,
+}
+
+/// What an `overstated_length` fault does once its short body is sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum AfterBody {
+    /// Closes the connection.
+    #[default]
+    Close,
+    /// Sends nothing more, leaving the connection open.
+    Hang,
 }
 
 /// One queued fault, as posted to `/_emulator/faults` and listed back with its defaults filled in.
@@ -53,7 +80,27 @@ pub(crate) struct Fault {
     pub(crate) interval_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) idle_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) echo_headers: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) escape: Option<Escape>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) announced_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) after_body: Option<AfterBody>,
 }
+
+/// The largest `announced_bytes`: the largest signed 64-bit length, which every client can
+/// at least parse.
+pub(crate) const ANNOUNCED_MAX_BYTES: u64 = i64::MAX as u64;
+/// What an `overstated_length` fault announces unless told: a quadrillion bytes, about.
+const ANNOUNCED_DEFAULT_BYTES: u64 = 999_999_999_999_999;
+/// What an `overstated_length` fault sends unless told: the start of an issue answer.
+const OVERSTATED_DEFAULT_BODY: &str = r#"{"TokenType":"Bearer","AccessToken":""#;
 
 fn one() -> u32 {
     1
@@ -71,6 +118,9 @@ impl Fault {
             Kind::Redirect => &["status", "retry_after", "body", "content_type", "location"],
             Kind::Oversized => &["body_bytes"],
             Kind::Trickle => &["interval_ms"],
+            Kind::CloseWhenIdle | Kind::ResetWhenIdle => &["idle_ms"],
+            Kind::Echo => &["status", "code", "echo_headers", "escape", "content_type"],
+            Kind::OverstatedLength => &["status", "body", "content_type", "announced_bytes", "after_body"],
             Kind::Delay | Kind::Hang | Kind::Drop | Kind::DropMidBody => &[],
         };
         let given = [
@@ -81,6 +131,12 @@ impl Fault {
             ("body_bytes", self.body_bytes.is_some()),
             ("interval_ms", self.interval_ms.is_some()),
             ("location", self.location.is_some()),
+            ("idle_ms", self.idle_ms.is_some()),
+            ("code", self.code.is_some()),
+            ("echo_headers", self.echo_headers.is_some()),
+            ("escape", self.escape.is_some()),
+            ("announced_bytes", self.announced_bytes.is_some()),
+            ("after_body", self.after_body.is_some()),
         ];
         if let Some((name, _)) = given.iter().find(|(name, set)| *set && !allowed.contains(name)) {
             return Err(format!("{name} does not apply to a fault of kind {}", self.kind.name()));
@@ -112,7 +168,25 @@ impl Fault {
             Kind::Trickle => {
                 self.interval_ms.get_or_insert(50);
             }
-            Kind::Delay | Kind::Hang | Kind::Drop | Kind::DropMidBody => {}
+            Kind::Echo => {
+                self.status = Some(status_in_range(self.status.unwrap_or(400))?);
+                self.code.get_or_insert_with(|| "InvalidParameter".to_owned());
+                self.echo_headers.get_or_insert(false);
+                self.escape.get_or_insert_with(Escape::default);
+            }
+            Kind::OverstatedLength => {
+                self.status = Some(status_in_range(self.status.unwrap_or(200))?);
+                let body = self.body.get_or_insert_with(|| OVERSTATED_DEFAULT_BODY.to_owned());
+                let sent = body.len() as u64;
+                let announced = *self.announced_bytes.get_or_insert(ANNOUNCED_DEFAULT_BYTES);
+                if announced <= sent || announced > ANNOUNCED_MAX_BYTES {
+                    return Err(format!(
+                        "announced_bytes must be more than the body's {sent} bytes and at most {ANNOUNCED_MAX_BYTES}"
+                    ));
+                }
+                self.after_body.get_or_insert_with(AfterBody::default);
+            }
+            Kind::Delay | Kind::Hang | Kind::Drop | Kind::DropMidBody | Kind::CloseWhenIdle | Kind::ResetWhenIdle => {}
         }
         Ok(self)
     }
@@ -142,6 +216,10 @@ impl Kind {
             Kind::Trickle => "trickle",
             Kind::Oversized => "oversized",
             Kind::Redirect => "redirect",
+            Kind::CloseWhenIdle => "close_when_idle",
+            Kind::ResetWhenIdle => "reset_when_idle",
+            Kind::Echo => "echo",
+            Kind::OverstatedLength => "overstated_length",
         }
     }
 }

@@ -5,20 +5,33 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::header::{HeaderValue, LOCATION, RETRY_AFTER};
+use hyper::http::request::Parts;
 use hyper::{Response, StatusCode};
 use tokio::time::sleep;
 
-use crate::faults::{Fault, Kind};
+use crate::connection::{Connection, Ending};
+use crate::echo;
+use crate::faults::{AfterBody, Fault, Kind};
 use crate::reply::{self, Body, Reply};
-use crate::server::{Ending, Hangup};
 
 const OVERSIZED_HEAD: &str = r#"{"TokenType":"Bearer","AccessToken":"oversized-token","Pad":""#;
 const OVERSIZED_TAIL: &str = r#""}"#;
 /// The size of the oversized document with an empty `Pad`.
 pub(crate) const OVERSIZED_MIN_BYTES: usize = OVERSIZED_HEAD.len() + OVERSIZED_TAIL.len();
 
+/// The request a fault acts on, as received.
+pub(crate) struct Received<'a> {
+    pub(crate) parts: &'a Parts,
+    pub(crate) body: &'a [u8],
+}
+
 /// The reply for a request hit by `fault`; `normal` answers it as if nothing were wrong.
-pub(crate) async fn apply(fault: Fault, hangup: &Hangup, normal: impl FnOnce() -> Reply) -> Reply {
+pub(crate) async fn apply(
+    fault: Fault,
+    connection: &Connection,
+    request: Received<'_>,
+    normal: impl FnOnce() -> Reply,
+) -> Reply {
     if fault.delay_ms > 0 {
         sleep(Duration::from_millis(fault.delay_ms)).await;
     }
@@ -26,17 +39,41 @@ pub(crate) async fn apply(fault: Fault, hangup: &Hangup, normal: impl FnOnce() -
         Kind::Delay => normal(),
         Kind::Status | Kind::Redirect => injected(&fault),
         Kind::Hang => {
-            hangup.request(Ending::Hang);
+            connection.end_now(Ending::Hang);
             pending().await
         }
         Kind::Drop => {
-            hangup.request(Ending::Reset);
+            connection.end_now(Ending::Reset);
             pending().await
+        }
+        Kind::CloseWhenIdle | Kind::ResetWhenIdle => {
+            let ending = if fault.kind == Kind::CloseWhenIdle { Ending::Close } else { Ending::Reset };
+            connection.end_when_idle(fault.idle_ms.map(Duration::from_millis), ending);
+            normal()
+        }
+        Kind::Echo => {
+            let message = echo::message(request.parts, request.body, fault.echo_headers.unwrap_or_default());
+            let body =
+                echo::envelope(&message, fault.code.as_deref().unwrap_or_default(), fault.escape.unwrap_or_default());
+            reply::bytes(status(&fault), fault.content_type.as_deref().unwrap_or("application/json"), body)
+        }
+        Kind::OverstatedLength => {
+            let head = Bytes::from(fault.body.clone().unwrap_or_default());
+            let announced = fault.announced_bytes.unwrap_or_default().max(head.len() as u64);
+            let then = match fault.after_body.unwrap_or_default() {
+                AfterBody::Close => reply::FLUSH_PAUSE,
+                AfterBody::Hang => reply::HANG_LIMIT,
+            };
+            let missing = announced - head.len() as u64;
+            let mut reply =
+                reply::bytes(status(&fault), fault.content_type.as_deref().unwrap_or("application/json"), "");
+            *reply.body_mut() = Body::Truncated { head: Some(head), missing, pause: then, wait: None };
+            reply
         }
         Kind::DropMidBody => reshape(normal(), |full| {
             let head = full.slice(..full.len() / 2);
             let missing = (full.len() - head.len()) as u64;
-            Body::Truncated { head: Some(head), missing, wait: None }
+            Body::Truncated { head: Some(head), missing, pause: reply::FLUSH_PAUSE, wait: None }
         }),
         Kind::Trickle => {
             let interval = Duration::from_millis(fault.interval_ms.unwrap_or_default());
@@ -49,9 +86,13 @@ pub(crate) async fn apply(fault: Fault, hangup: &Hangup, normal: impl FnOnce() -
     }
 }
 
+fn status(fault: &Fault) -> StatusCode {
+    fault.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 /// A status-only answer: `status` and `redirect` faults.
 fn injected(fault: &Fault) -> Reply {
-    let status = fault.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = status(fault);
     let body = match (&fault.body, fault.kind) {
         // HTTP forbids a body on these two.
         _ if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED => Bytes::new(),

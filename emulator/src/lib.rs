@@ -3,21 +3,30 @@
 //! requests it received. See the crate's README for the HTTP interface.
 //!
 //! ```no_run
+//! use std::time::Duration;
 //! use ut_emulator::{Emulator, EmulatorConfig};
 //!
 //! let emulator = Emulator::start("127.0.0.1:0", EmulatorConfig::default()).unwrap();
 //! println!("serving at {}", emulator.url());
 //! drop(emulator); // stops it
+//!
+//! // HTTPS, one worker, idle connections closed after 200 ms.
+//! let emulator =
+//!     Emulator::builder().tls(true).threads(1).idle_timeout(Duration::from_millis(200)).start("127.0.0.1:0").unwrap();
+//! # drop(emulator);
 //! ```
 
 mod api;
 mod clock;
 mod config;
+mod connection;
 mod control;
 mod directory;
 mod dispatch;
+mod echo;
 mod faults;
 mod inject;
+mod jwt;
 mod record;
 mod reply;
 mod server;
@@ -34,14 +43,61 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-pub use config::{EmulatorConfig, SiteConfig, UserConfig};
+pub use config::{BearerPrefix, EmulatorConfig, OldToken, RenewToken, SiteConfig, UserConfig};
 
-use directory::Directory;
 use state::State;
 use tls::Tls;
 
 /// Runtime worker threads unless told otherwise.
 pub const DEFAULT_THREADS: usize = 2;
+
+/// How long a keep-alive connection may sit idle before the emulator closes it, unless told
+/// otherwise: 5 s, as common servers do (Node.js's `keepAliveTimeout`, for one).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How an emulator is started: [`Emulator::builder`], then the settings that differ from the
+/// defaults, then [`Builder::start`].
+#[derive(Debug, Clone)]
+pub struct Builder {
+    config: EmulatorConfig,
+    threads: usize,
+    tls: bool,
+    idle_timeout: Duration,
+}
+
+impl Builder {
+    /// The API keys, sites, users and behaviours (default: [`EmulatorConfig::default`]).
+    pub fn config(mut self, config: EmulatorConfig) -> Builder {
+        self.config = config;
+        self
+    }
+
+    /// Runtime worker threads, at least one (default [`DEFAULT_THREADS`]).
+    pub fn threads(mut self, threads: usize) -> Builder {
+        self.threads = threads;
+        self
+    }
+
+    /// Serve HTTPS (see [`Emulator::start_tls`]) rather than plain HTTP.
+    pub fn tls(mut self, tls: bool) -> Builder {
+        self.tls = tls;
+        self
+    }
+
+    /// Close a keep-alive connection, with a FIN, once it has been idle (no request in
+    /// progress) this long; `Duration::ZERO` never does. Default [`DEFAULT_IDLE_TIMEOUT`].
+    pub fn idle_timeout(mut self, idle_timeout: Duration) -> Builder {
+        self.idle_timeout = idle_timeout;
+        self
+    }
+
+    /// Binds `bind` (such as `127.0.0.1:0`) and returns once it accepts connections.
+    pub fn start(self, bind: &str) -> io::Result<Emulator> {
+        let tls = if self.tls { Some(Tls::generate()?) } else { None };
+        let idle_timeout = Some(self.idle_timeout).filter(|limit| !limit.is_zero());
+        Emulator::launch(bind, self.config, self.threads, tls, idle_timeout)
+    }
+}
 
 /// A running emulator: its own thread and tokio runtime, serving until dropped.
 #[derive(Debug)]
@@ -54,32 +110,47 @@ pub struct Emulator {
 }
 
 impl Emulator {
+    /// Every setting at its default, to be changed before [`Builder::start`].
+    pub fn builder() -> Builder {
+        Builder {
+            config: EmulatorConfig::default(),
+            threads: DEFAULT_THREADS,
+            tls: false,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+        }
+    }
+
     /// Binds `bind` (such as `127.0.0.1:0`) and returns once it accepts connections.
     pub fn start(bind: &str, config: EmulatorConfig) -> io::Result<Emulator> {
-        Emulator::start_with_threads(bind, config, DEFAULT_THREADS)
+        Emulator::builder().config(config).start(bind)
     }
 
     /// As [`Emulator::start`], with `threads` runtime workers (at least one).
     pub fn start_with_threads(bind: &str, config: EmulatorConfig, threads: usize) -> io::Result<Emulator> {
-        Emulator::launch(bind, config, threads, None)
+        Emulator::builder().config(config).threads(threads).start(bind)
     }
 
     /// As [`Emulator::start`], serving HTTPS with a certificate for `localhost`, `127.0.0.1`
     /// and `::1` issued by an authority generated for this emulator alone; clients trust it
     /// through [`Emulator::ca_pem`].
     pub fn start_tls(bind: &str, config: EmulatorConfig) -> io::Result<Emulator> {
-        Emulator::start_tls_with_threads(bind, config, DEFAULT_THREADS)
+        Emulator::builder().config(config).tls(true).start(bind)
     }
 
     /// As [`Emulator::start_tls`], with `threads` runtime workers (at least one).
     pub fn start_tls_with_threads(bind: &str, config: EmulatorConfig, threads: usize) -> io::Result<Emulator> {
-        Emulator::launch(bind, config, threads, Some(Tls::generate()?))
+        Emulator::builder().config(config).threads(threads).tls(true).start(bind)
     }
 
-    fn launch(bind: &str, config: EmulatorConfig, threads: usize, tls: Option<Tls>) -> io::Result<Emulator> {
-        let directory =
-            Directory::new(&config).map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
-        let state = Arc::new(State::new(directory));
+    fn launch(
+        bind: &str,
+        config: EmulatorConfig,
+        threads: usize,
+        tls: Option<Tls>,
+        idle_timeout: Option<Duration>,
+    ) -> io::Result<Emulator> {
+        let state = State::new(&config).map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+        let state = Arc::new(state);
         let bind = bind.to_owned();
         let (ca_pem, acceptor) = match tls {
             Some(tls) => (Some(tls.ca_pem), Some(tls.acceptor)),
@@ -107,7 +178,7 @@ impl Emulator {
             match bound {
                 Ok((addr, listener)) => {
                     let _ = ready_tx.send(Ok(addr));
-                    runtime.block_on(server::serve(listener, state, acceptor, stopped));
+                    runtime.block_on(server::serve(listener, state, acceptor, idle_timeout, stopped));
                 }
                 Err(e) => drop(ready_tx.send(Err(e))),
             }

@@ -18,7 +18,11 @@ use tokio::time::{sleep, Sleep};
 pub(crate) type Reply = Response<Body>;
 
 /// Long enough for the connection to write out what it already has before it is cut.
-const FLUSH_PAUSE: Duration = Duration::from_millis(20);
+pub(crate) const FLUSH_PAUSE: Duration = Duration::from_millis(20);
+
+/// A body that stops sending is cut after this long, so a forgotten test cannot hold its
+/// connection forever.
+pub(crate) const HANG_LIMIT: Duration = Duration::from_secs(600);
 
 pub(crate) enum Body {
     Full(Option<Bytes>),
@@ -28,10 +32,12 @@ pub(crate) enum Body {
         interval: Duration,
         wait: Option<Pin<Box<Sleep>>>,
     },
-    /// Sends `head`, then fails so the connection closes with `missing` bytes unsent.
+    /// Sends `head`, then after `pause` fails, so the connection closes with `missing` bytes
+    /// of the announced length unsent.
     Truncated {
         head: Option<Bytes>,
         missing: u64,
+        pause: Duration,
         wait: Option<Pin<Box<Sleep>>>,
     },
 }
@@ -62,11 +68,11 @@ impl hyper::body::Body for Body {
                 *wait = None;
                 Poll::Ready(Some(Ok(Frame::data(rest.split_to(1)))))
             }
-            Body::Truncated { head, wait, .. } => {
-                if let Some(head) = head.take() {
+            Body::Truncated { head, pause, wait, .. } => {
+                if let Some(head) = head.take().filter(|head| !head.is_empty()) {
                     return Poll::Ready(Some(Ok(Frame::data(head))));
                 }
-                ready!(wait.get_or_insert_with(|| Box::pin(sleep(FLUSH_PAUSE))).as_mut().poll(cx));
+                ready!(wait.get_or_insert_with(|| Box::pin(sleep(*pause))).as_mut().poll(cx));
                 Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::ConnectionAborted, "body cut short by a fault"))))
             }
         }

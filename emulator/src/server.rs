@@ -2,33 +2,39 @@
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::{Arc, Mutex};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::Bytes;
+use hyper::body::{Frame, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::io::{copy, sink, AsyncRead, AsyncWrite};
+use tokio::io::{copy, sink, AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::oneshot;
 use tokio::time::timeout;
 use tokio_rustls::TlsAcceptor;
 
+use crate::connection::{Connection, Ending, InProgress};
 use crate::dispatch;
+use crate::reply::{Body, HANG_LIMIT};
 use crate::state::State;
 
 /// Benchmarks open many connections at once; the usual 128 would drop some of them.
 const BACKLOG: u32 = 1024;
 
-/// A hung connection is closed after this long, so a forgotten test cannot hold it forever.
-const HANG_LIMIT: Duration = Duration::from_secs(600);
+/// A graceful close that cannot write its last bytes (a client that reads nothing) is cut.
+const CLOSE_LIMIT: Duration = Duration::from_secs(1);
 
 /// A client that stalls in the TLS handshake (or gives up on the certificate) is let go after
 /// this long, so it holds no task or socket.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 
 /// What a connection runs on: plain TCP, or TLS over TCP. The TCP socket underneath is what a
-/// `drop` fault resets.
+/// reset is sent on.
 trait Socket: AsyncRead + AsyncWrite + Unpin + Send + 'static {
     fn tcp(&self) -> &TcpStream;
 }
@@ -45,35 +51,26 @@ impl Socket for tokio_rustls::server::TlsStream<TcpStream> {
     }
 }
 
-/// How a connection ends without answering its request.
-#[derive(Clone, Copy)]
-pub(crate) enum Ending {
-    /// A TCP reset at once.
-    Reset,
-    /// Silence until the client leaves, the limit passes, or the emulator stops.
-    Hang,
+/// A reply's body that keeps its request in progress until it has been sent (or dropped).
+struct Answer {
+    body: Body,
+    _in_progress: InProgress,
 }
 
-/// How a request asks its connection to end (the `drop` and `hang` faults).
-#[derive(Default)]
-pub(crate) struct Hangup {
-    requested: Notify,
-    ending: Mutex<Option<Ending>>,
-}
+impl hyper::body::Body for Answer {
+    type Data = Bytes;
+    type Error = io::Error;
 
-impl Hangup {
-    pub(crate) fn request(&self, ending: Ending) {
-        *self.ending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(ending);
-        self.requested.notify_one();
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
     }
 
-    async fn requested(&self) -> Ending {
-        loop {
-            self.requested.notified().await;
-            if let Some(ending) = *self.ending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) {
-                return ending;
-            }
-        }
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
     }
 }
 
@@ -98,11 +95,12 @@ fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
 }
 
 /// Accepts connections until `stop` fires (or its sender is dropped); over TLS when given
-/// an acceptor.
+/// an acceptor; closes a connection idle for `idle_timeout`, if any.
 pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<State>,
     tls: Option<TlsAcceptor>,
+    idle_timeout: Option<Duration>,
     mut stop: oneshot::Receiver<()>,
 ) {
     loop {
@@ -118,12 +116,12 @@ pub(crate) async fn serve(
                 let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&state);
                 match &tls {
-                    None => drop(tokio::spawn(serve_socket(stream, state))),
+                    None => drop(tokio::spawn(serve_socket(stream, state, idle_timeout))),
                     Some(acceptor) => {
                         let handshake = acceptor.accept(stream);
                         tokio::spawn(async move {
                             if let Ok(Ok(stream)) = timeout(HANDSHAKE_LIMIT, handshake).await {
-                                serve_socket(stream, state).await;
+                                serve_socket(stream, state, idle_timeout).await;
                             }
                         });
                     }
@@ -135,21 +133,27 @@ pub(crate) async fn serve(
     }
 }
 
-async fn serve_socket(stream: impl Socket, state: Arc<State>) {
-    let hangup = Arc::new(Hangup::default());
+async fn serve_socket(stream: impl Socket, state: Arc<State>, idle_timeout: Option<Duration>) {
+    let connection = Arc::new(Connection::new(idle_timeout));
     let service = {
-        let hangup = Arc::clone(&hangup);
-        service_fn(move |request| dispatch::respond(request, Arc::clone(&state), Arc::clone(&hangup)))
+        let connection = Arc::clone(&connection);
+        service_fn(move |request| {
+            let in_progress = connection.request_started();
+            let reply = dispatch::respond(request, Arc::clone(&state), Arc::clone(&connection));
+            async move {
+                let reply = reply.await?;
+                Ok::<_, std::convert::Infallible>(reply.map(|body| Answer { body, _in_progress: in_progress }))
+            }
+        })
     };
-    let mut connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let mut http = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     let ending = tokio::select! {
-        _ = &mut connection => return,
-        ending = hangup.requested() => ending,
+        _ = &mut http => return,
+        ending = connection.ending() => ending,
     };
-    let mut stream = connection.into_parts().io.into_inner();
+    let mut stream = http.into_parts().io.into_inner();
     match ending {
-        // Closing with a zero linger sends RST instead of FIN, which is what a crashed
-        // server or a middlebox cutting the connection looks like to the client.
+        // Closing with a zero linger sends RST instead of FIN.
         Ending::Reset => {
             let _ = stream.tcp().set_zero_linger();
         }
@@ -157,6 +161,10 @@ async fn serve_socket(stream: impl Socket, state: Arc<State>) {
         // times out does not leave the socket behind for the whole limit.
         Ending::Hang => {
             let _ = timeout(HANG_LIMIT, copy(&mut stream, &mut sink())).await;
+        }
+        // Over TLS, shutdown sends close_notify first, as servers do.
+        Ending::Close => {
+            let _ = timeout(CLOSE_LIMIT, stream.shutdown()).await;
         }
     }
 }

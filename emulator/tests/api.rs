@@ -2,8 +2,11 @@
 
 mod common;
 
-use common::{connect, start, unix_s, API_KEY, ISSUE, RENEW, REVOKE};
-use ut_emulator::{Emulator, EmulatorConfig};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use common::{connect, jwt, start, unix_s, API_KEY, ISSUE, RENEW, REVOKE};
+use serde_json::json;
+use ut_emulator::{BearerPrefix, Emulator, EmulatorConfig, OldToken};
 
 #[test]
 fn issue_answers_the_issue_response_shape() {
@@ -16,12 +19,30 @@ fn issue_answers_the_issue_response_shape() {
     let body = response.json();
     assert_eq!(body["TokenType"], "Bearer");
     let token = body["AccessToken"].as_str().unwrap();
-    assert!(token.len() >= 32, "token too short: {token}");
     let expires = body["Expires"].as_str().unwrap();
     assert!(expires.ends_with('Z') && expires.len() == 20, "not RFC 3339 UTC seconds: {expires}");
     let lifetime = unix_s(expires) - unix_s(&now);
     assert!((86_399..=86_401).contains(&lifetime), "lifetime {lifetime}s");
     assert_eq!(body["User"], serde_json::json!({"Id": 0, "FirstName": "Site", "LastName": "Owner", "Type": "Owner"}));
+    // A JWT of several hundred characters whose exp is Expires and whose iat is now.
+    assert!(token.len() >= 250, "{} characters: {token}", token.len());
+    let (header, payload) = jwt(token);
+    assert_eq!(header, serde_json::json!({"alg": "HS256", "typ": "JWT"}));
+    assert_eq!(payload["exp"].as_u64(), Some(unix_s(expires)));
+    assert!(payload["iat"].as_u64().unwrap().abs_diff(unix_s(&now)) <= 1);
+    assert_eq!(payload["site_id"], -99);
+    assert!(payload["jti"].as_str().is_some_and(|id| id.len() == 32));
+}
+
+#[test]
+fn the_default_users_are_the_sandbox_logins_and_a_staff_member() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    let owner = serde_json::json!({"Id": 0, "FirstName": "Sandbox", "LastName": "Owner", "Type": "Owner"});
+    let response = http.issue("mindbodysandboxsite@gmail.com", "Apitest1234");
+    assert_eq!((response.status, &response.json()["User"]), (200, &owner));
+    assert_eq!(http.issue("mindbodysandboxsite@gmail.com", "apitest1234").status, 403, "passwords keep their case");
+    assert_eq!(http.issue("Siteowner", "Apitest1234").status, 403);
 }
 
 #[test]
@@ -52,12 +73,29 @@ fn bad_credentials_are_denied_without_echoing_the_password() {
         [("Siteowner", "APITEST1234"), ("Siteowner", "apitest1234 "), ("nobody", "apitest1234"), ("", "")]
     {
         let response = http.issue(username, password);
-        assert_eq!(response.status, 401, "{username}/{password}");
+        assert_eq!(response.status, 403, "{username}/{password}");
         assert_eq!(response.error_code(), "DeniedAccess");
         assert_eq!(response.error_message(), "Staff identity authentication failed.");
     }
     let response = http.issue("Siteowner", "hunter2-secret");
     assert!(!String::from_utf8_lossy(&response.body).contains("hunter2"));
+}
+
+#[test]
+fn bad_credentials_can_answer_401_instead() {
+    let config = EmulatorConfig { bad_credentials_status: 401, ..EmulatorConfig::default() };
+    let emulator = Emulator::start("127.0.0.1:0", config).unwrap();
+    let mut http = connect(&emulator);
+    let response = http.issue("Siteowner", "wrong");
+    assert_eq!(
+        (response.status, response.json()),
+        (
+            401,
+            serde_json::json!({"Error": {"Message": "Staff identity authentication failed.", "Code": "DeniedAccess"}})
+        )
+    );
+    let text = r#"{"api_keys":["k"],"sites":[],"bad_credentials_status":404}"#;
+    assert!(EmulatorConfig::from_json(text).unwrap_err().contains("bad_credentials_status"));
 }
 
 #[test]
@@ -132,46 +170,129 @@ fn issue_field_names_ignore_case_and_values_keep_every_byte() {
     assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
     assert_eq!(response.json()["User"]["Type"], "Admin");
     let body = serde_json::json!({"Username": "zoë \"the\" \\ admin", "Password": "pä\"ss\\w\u{2}rd"}).to_string();
-    assert_eq!(http.send("POST", ISSUE, &headers, body.as_bytes()).status, 401);
+    assert_eq!(http.send("POST", ISSUE, &headers, body.as_bytes()).status, 403);
 }
 
 #[test]
-fn renew_accepts_bare_and_bearer_tokens_and_extends_from_the_current_expiry() {
+fn renew_answers_a_new_token_expiring_a_day_after_the_current_expiry() {
     let emulator = start();
     let mut http = connect(&emulator);
     let issued = http.issue("Siteowner", "apitest1234").json();
-    let token = issued["AccessToken"].as_str().unwrap();
+    let token = issued["AccessToken"].as_str().unwrap().to_owned();
     let first_expiry = unix_s(issued["Expires"].as_str().unwrap());
 
-    let renewed = http.renew(token);
+    let renewed = http.renew(&token);
     assert_eq!(renewed.status, 200);
     let renewed = renewed.json();
-    assert_eq!(renewed["AccessToken"], token);
+    let new_token = renewed["AccessToken"].as_str().unwrap().to_owned();
+    assert_ne!(new_token, token, "a new token by default");
     assert_eq!(renewed["TokenType"], "Bearer");
     assert_eq!(renewed["User"]["FirstName"], "Site");
     assert_eq!(unix_s(renewed["Expires"].as_str().unwrap()), first_expiry + 86_400);
+    assert_eq!(jwt(&new_token).1["exp"].as_u64(), Some(first_expiry + 86_400), "exp moves with Expires");
+    assert_eq!(jwt(&token).1["exp"].as_u64(), Some(first_expiry), "the old token is unchanged");
 
-    let renewed = http.renew(&format!("Bearer {token}")).json();
+    // Renewing the new token extends from its expiry; the old one still works until its own.
+    let renewed = http.renew(&new_token).json();
     assert_eq!(unix_s(renewed["Expires"].as_str().unwrap()), first_expiry + 2 * 86_400);
-    let renewed = http.renew(&format!("bearer {token}")).json();
-    assert_eq!(unix_s(renewed["Expires"].as_str().unwrap()), first_expiry + 3 * 86_400);
+    let listed = http.control("GET", "tokens", "")["tokens"].clone();
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+    assert_eq!((listed[0]["token"].as_str(), &listed[0]["replaced"]), (Some(token.as_str()), &json!(true)));
+    assert_eq!(listed[2]["renewals"], 2);
+    http.control("POST", "clock", &format!(r#"{{"advance_s": {}}}"#, 86_400));
+    assert_eq!(http.revoke(&token).error_message(), "The access token has expired.");
+    assert_eq!(http.revoke(renewed["AccessToken"].as_str().unwrap()).status, 200);
+}
+
+#[test]
+fn renew_takes_bare_and_bearer_tokens_unless_the_prefix_is_refused() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    let token = http.token();
+    let renewed = http.renew(&format!("Bearer {token}"));
+    assert_eq!(renewed.status, 200);
+    let token = renewed.json()["AccessToken"].as_str().unwrap().to_owned();
+    assert_eq!(http.renew(&format!("bearer {token}")).status, 200);
+
+    let config = EmulatorConfig { bearer_prefix: BearerPrefix::Refused, ..EmulatorConfig::default() };
+    let emulator = Emulator::start("127.0.0.1:0", config).unwrap();
+    let mut http = connect(&emulator);
+    let token = http.token();
+    let response = http.renew(&format!("Bearer {token}"));
+    assert_eq!((response.status, response.error_message()), (401, "The access token is invalid.".to_owned()));
+    assert_eq!(http.revoke(&format!("Bearer {token}")).status, 401);
+    assert_eq!(http.renew(&token).status, 200);
+}
+
+#[test]
+fn renew_can_keep_the_same_token() {
+    let config = r#"{"api_keys":["test-api-key"],"sites":[{"id":-99,"users":[{"username":"Siteowner","password":"apitest1234"}]}],
+        "renew_token":"same"}"#;
+    let emulator = Emulator::start("127.0.0.1:0", EmulatorConfig::from_json(config).unwrap()).unwrap();
+    let mut http = connect(&emulator);
+    let issued = http.issue("Siteowner", "apitest1234").json();
+    let token = issued["AccessToken"].as_str().unwrap();
+    let renewed = http.renew(token).json();
+    assert_eq!(renewed["AccessToken"], token);
+    let expiry = unix_s(issued["Expires"].as_str().unwrap());
+    assert_eq!(unix_s(renewed["Expires"].as_str().unwrap()), expiry + 86_400);
+    // Its exp still says the first expiry, but it lives on past it.
+    assert_eq!(jwt(token).1["exp"].as_u64(), Some(expiry));
+    http.control("POST", "clock", r#"{"advance_s": 86400}"#);
+    assert_eq!(http.renew(token).status, 200);
+}
+
+#[test]
+fn the_old_token_can_be_refused_after_a_renew() {
+    let config = EmulatorConfig { old_token_after_renew: OldToken::Invalid, ..EmulatorConfig::default() };
+    let emulator = Emulator::start("127.0.0.1:0", config).unwrap();
+    let mut http = connect(&emulator);
+    let token = http.token();
+    let renewed = http.renew(&token).json()["AccessToken"].as_str().unwrap().to_owned();
+    for response in [http.renew(&token), http.revoke(&token)] {
+        assert_eq!(response.status, 401);
+        assert_eq!(response.error_message(), "The access token has been replaced by a renewed one.");
+    }
+    assert_eq!(http.revoke(&renewed).status, 200);
+}
+
+#[test]
+fn an_altered_token_or_another_emulators_is_unknown() {
+    let emulator = start();
+    let other = start();
+    let mut http = connect(&emulator);
+    let token = http.token();
+    let foreign = connect(&other).token();
+    assert_eq!(http.renew(&foreign).error_message(), "The access token is invalid.");
+    // The same payload with a later exp, under the original signature.
+    let (head, rest) = token.split_once('.').unwrap();
+    let (payload, signature) = rest.split_once('.').unwrap();
+    let mut claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    claims["exp"] = json!(claims["exp"].as_u64().unwrap() + 86_400);
+    let forged = format!("{head}.{}.{signature}", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    assert_eq!(http.renew(&forged).error_message(), "The access token is invalid.");
+    assert_eq!(http.renew(&token).status, 200);
 }
 
 #[test]
 fn seven_renewals_then_forbidden() {
     let emulator = start();
     let mut http = connect(&emulator);
-    let token = http.token();
+    let first = http.token();
+    let mut token = first.clone();
     for n in 1..=7 {
         let response = http.renew(&token);
         assert_eq!(response.status, 200, "renewal {n}");
+        token = response.json()["AccessToken"].as_str().unwrap().to_owned();
     }
     let response = http.renew(&token);
     assert_eq!(response.status, 403);
     assert_eq!(response.error_code(), "DeniedAccess");
     assert!(response.error_message().contains("maximum number of renewals"));
+    assert_eq!(http.renew(&first).status, 403, "renewals are counted for the grant, not per token");
     let listed = http.control("GET", "tokens", "");
-    assert_eq!(listed["tokens"][0]["renewals"], 7);
+    assert_eq!(listed["tokens"].as_array().unwrap().len(), 8);
+    assert_eq!(listed["tokens"][7]["renewals"], 7);
     // The token itself still works until it expires: it can be revoked.
     assert_eq!(http.revoke(&token).status, 200);
 }

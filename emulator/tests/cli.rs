@@ -97,14 +97,53 @@ fn help_prints_usage() {
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("usage: ut-emulator [--bind ADDR] [--config FILE]"), "{text}");
-    for option in ["--bind", "--config", "--threads", "--help"] {
+    for option in ["--bind", "--config", "--threads", "--idle-timeout-ms", "--tls", "--cert-out", "--version", "--help"]
+    {
         assert!(text.contains(option), "{option} undocumented");
+    }
+    for default in ["test-api-key", "-99", "Siteowner / apitest1234", "mindbodysandboxsite@gmail.com / Apitest1234"] {
+        assert!(text.contains(default), "{default} unlisted");
+    }
+    for endpoint in ["health", "reset", "clock", "faults", "requests", "tokens", "stats"] {
+        assert!(text.contains(&format!("/_emulator/{endpoint}")), "{endpoint} unlisted");
+    }
+    for key in ["renew_token", "old_token_after_renew", "bad_credentials_status", "bearer_prefix", "reset_when_idle"] {
+        assert!(text.contains(key), "{key} unlisted");
     }
 }
 
 #[test]
+fn version_prints_the_package_version() {
+    let output = run(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), format!("ut-emulator {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn idle_timeout_ms_closes_idle_connections() {
+    let running = Running::start(&["--idle-timeout-ms", "200"]);
+    let mut http = Http::connect(running.addr);
+    assert_eq!(http.issue("Siteowner", "apitest1234").status, 200);
+    let started = std::time::Instant::now();
+    let (data, result) = http.read_to_close();
+    assert!(data.is_empty() && result.is_ok(), "{data:?} {result:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(running.stop("-TERM").0, Some(0));
+}
+
+#[test]
 fn bad_arguments_exit_2_with_a_message() {
-    for args in [&["--nope"][..], &["--bind"], &["--threads", "0"], &["--threads", "many"], &["serve"]] {
+    for args in [
+        &["--nope"][..],
+        &["--bind"],
+        &["--threads", "0"],
+        &["--threads", "many"],
+        &["serve"],
+        &["--idle-timeout-ms"],
+        &["--idle-timeout-ms", "-1"],
+        &["--idle-timeout-ms", "86400001"],
+        &["--idle-timeout-ms=soon"],
+    ] {
         let output = run(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}");

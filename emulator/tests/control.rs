@@ -5,9 +5,9 @@ mod common;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{connect, start, unix_s, API_KEY, ISSUE};
+use common::{connect, jwt, start, unix_s, API_KEY, ISSUE};
 use serde_json::json;
-use ut_emulator::{Emulator, EmulatorConfig, SiteConfig, UserConfig};
+use ut_emulator::{BearerPrefix, Emulator, EmulatorConfig, OldToken, RenewToken, SiteConfig, UserConfig};
 
 #[test]
 fn health_answers_ok() {
@@ -41,9 +41,12 @@ fn the_clock_advances_and_tokens_expire_with_it() {
     assert_eq!(http.control("GET", "clock", "")["offset_s"], 86_400 * 8);
     assert_eq!(http.renew(&token).status, 401);
 
-    // New tokens are dated by the moved clock.
+    // New tokens are dated by the moved clock, their JWT claims included.
     let issued = http.issue("jdoe", "s3cret!").json();
     assert!(unix_s(issued["Expires"].as_str().unwrap()) >= unix_s(after["now"].as_str().unwrap()) + 86_400);
+    let (_, claims) = jwt(issued["AccessToken"].as_str().unwrap());
+    assert_eq!(claims["exp"].as_u64(), Some(unix_s(issued["Expires"].as_str().unwrap())));
+    assert!(claims["iat"].as_u64().unwrap() >= unix_s(after["now"].as_str().unwrap()));
     let back = http.control("POST", "clock", r#"{"advance_s": -86400}"#);
     assert_eq!(back["offset_s"], 86_400 * 7);
 }
@@ -74,17 +77,21 @@ fn tokens_lists_every_token_with_its_state() {
     let mut http = connect(&emulator);
     let first = http.issue("siteowner", "apitest1234").json();
     let second = http.token();
-    http.renew(&second);
+    let renewed = http.renew(&second).json();
     http.revoke(&second);
     let tokens = http.control("GET", "tokens", "")["tokens"].clone();
     assert_eq!(
         tokens[0],
-        json!({"token": first["AccessToken"], "site_id": -99, "username": "Siteowner", "expires": first["Expires"], "renewals": 0, "revoked": false})
+        json!({"token": first["AccessToken"], "site_id": -99, "username": "Siteowner", "expires": first["Expires"],
+               "renewals": 0, "revoked": false, "replaced": false})
     );
     assert_eq!(tokens[1]["token"], second);
     assert_eq!(tokens[1]["renewals"], 1);
-    assert_eq!(tokens[1]["revoked"], true);
-    assert_eq!(tokens.as_array().unwrap().len(), 2);
+    assert_eq!((&tokens[1]["revoked"], &tokens[1]["replaced"]), (&json!(true), &json!(true)));
+    assert_eq!(tokens[2]["token"], renewed["AccessToken"]);
+    assert_eq!((&tokens[2]["expires"], &tokens[2]["renewals"]), (&renewed["Expires"], &json!(1)));
+    assert_eq!((&tokens[2]["revoked"], &tokens[2]["replaced"]), (&json!(false), &json!(false)));
+    assert_eq!(tokens.as_array().unwrap().len(), 3);
 }
 
 #[test]
@@ -231,6 +238,10 @@ fn bad_configs_are_refused_with_a_reason() {
         (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"a","password":"p","type":"Boss"}]}]}"#, "Boss"),
         (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"","password":"p"}]}]}"#, "empty username"),
         (r#"{"api_keys":["k"],"sites":[{"id":1,"users":[{"username":"a"}]}]}"#, "password"),
+        (r#"{"api_keys":["k"],"sites":[],"renew_token":"fresh"}"#, "expected `new` or `same`"),
+        (r#"{"api_keys":["k"],"sites":[],"old_token_after_renew":"revoked"}"#, "expected `valid` or `invalid`"),
+        (r#"{"api_keys":["k"],"sites":[],"bearer_prefix":"maybe"}"#, "expected `accepted` or `refused`"),
+        (r#"{"api_keys":["k"],"sites":[],"bad_credentials_status":200}"#, "expected 401 or 403"),
     ];
     for (text, reason) in cases {
         let error = EmulatorConfig::from_json(text).expect_err(text);
@@ -249,7 +260,10 @@ fn the_default_config_is_the_sandbox() {
     assert_eq!(config.sites.len(), 1);
     assert_eq!(config.sites[0].id, -99);
     let names: Vec<&str> = config.sites[0].users.iter().map(|u| u.username.as_str()).collect();
-    assert_eq!(names, ["Siteowner", "jdoe"]);
+    assert_eq!(names, ["Siteowner", "mindbodysandboxsite@gmail.com", "jdoe"]);
+    assert_eq!(config.bad_credentials_status, 403);
+    assert_eq!((config.renew_token, config.old_token_after_renew), (RenewToken::New, OldToken::Valid));
+    assert_eq!(config.bearer_prefix, BearerPrefix::Accepted);
     let round_trip = EmulatorConfig::from_json(&serde_json::to_string(&config).unwrap()).unwrap();
     assert_eq!(round_trip, config);
 }

@@ -206,7 +206,7 @@ fn trickle_sends_the_normal_body_one_byte_per_interval() {
     let body_time = response_start.elapsed();
     assert_eq!(status, 200);
     let renewed: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(renewed["AccessToken"], token);
+    assert!(renewed["AccessToken"].as_str().is_some_and(|new| new.len() > 250 && new != token), "{renewed}");
     assert!(head_after < Duration::from_millis(body.len() as u64 * 5 / 2), "the head comes first ({head_after:?})");
     assert!(
         body_time >= Duration::from_millis(body.len() as u64 * 5 * 8 / 10),
@@ -302,4 +302,154 @@ fn invalid_faults_are_refused_whole() {
     let response = http.send("POST", "/_emulator/faults", &[], b"{not json");
     assert_eq!(response.status, 400);
     assert_eq!(http.control("GET", "faults", ""), json!({"faults": []}), "nothing was queued");
+}
+
+#[test]
+fn status_fault_sends_any_2xx_body() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    let long = "A".repeat(10_000);
+    let bodies = [
+        r#"{"Error":{"Message":"Staff identity authentication failed.","Code":"DeniedAccess"}}"#.to_owned(),
+        r#"{"TokenType":"Bearer","AccessToken":"","Expires":"2026-01-01T00:00:00Z"}"#.to_owned(),
+        r#"{"TokenType":"Bearer","AccessToken":"abc\r\ndef"}"#.to_owned(),
+        r#"{"TokenType":"Bearer","AccessToken":"abc\u0000def"}"#.to_owned(),
+        format!(r#"{{"TokenType":"Bearer","AccessToken":"{long}"}}"#),
+    ];
+    for body in &bodies {
+        queue(&mut http, json!({"kind": "status", "status": 200, "call": "renew", "body": body}));
+    }
+    queue(&mut http, json!({"kind": "status", "status": 201, "call": "revoke", "body": bodies[0]}));
+    let token = http.token();
+    for body in &bodies {
+        let response = http.renew(&token);
+        assert_eq!(response.status, 200);
+        assert_eq!(String::from_utf8(response.body).unwrap(), *body, "sent byte for byte");
+    }
+    let response = http.revoke(&token);
+    assert_eq!((response.status, response.error_code()), (201, "DeniedAccess".to_owned()));
+    // The JSON escapes stay escapes on the wire; what they mean is for the client to decode.
+    queue(&mut http, json!({"kind": "status", "status": 200, "body": bodies[3]}));
+    assert_eq!(http.renew(&token).json()["AccessToken"], "abc\u{0}def");
+    assert_eq!(http.control("GET", "tokens", "")["tokens"][0]["renewals"], 0, "no fault renewed anything");
+}
+
+#[test]
+fn echo_puts_the_request_body_into_the_error_message() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    queue(&mut http, json!({"kind": "echo", "call": "issue"}));
+    let pending = http.control("GET", "faults", "")["faults"][0].clone();
+    assert_eq!(
+        pending,
+        json!({"kind": "echo", "call": "issue", "count": 1, "delay_ms": 0, "status": 400, "code": "InvalidParameter",
+               "echo_headers": false, "escape": "json"})
+    );
+    let response = http.issue("Siteowner", "p\"w&d<secret>");
+    assert_eq!((response.status, response.error_code()), (400, "InvalidParameter".to_owned()));
+    assert_eq!(response.error_message(), r#"{"Password":"p\"w&d<secret>","Username":"Siteowner"}"#);
+    assert_eq!(http.control("GET", "tokens", ""), json!({"tokens": []}), "nothing was issued");
+}
+
+#[test]
+fn echo_can_add_the_headers_and_escape_as_dotnet_does() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    let token = http.token();
+    queue(
+        &mut http,
+        json!({"kind": "echo", "call": "renew", "status": 401, "code": "DeniedAccess", "echo_headers": true,
+               "escape": "dotnet"}),
+    );
+    let response = http.renew(&token);
+    assert_eq!((response.status, response.error_code()), (401, "DeniedAccess".to_owned()));
+    let message = response.error_message();
+    let expected = format!(
+        "host: emulator\r\napi-key: {API_KEY}\r\nsiteid: -99\r\nauthorization: {token}\r\ncontent-length: 0\r\n\r\n"
+    );
+    assert_eq!(message, expected);
+    let raw = String::from_utf8(response.body).unwrap();
+    assert!(raw.starts_with(r#"{"Error":{"Message":"host: emulator\r\napi-key: test-api-key\r\n"#), "{raw}");
+
+    queue(&mut http, json!({"kind": "echo", "escape": "dotnet"}));
+    let response = http.issue("Siteowner", "\"&'<>+`é😀");
+    let raw = String::from_utf8(response.body.clone()).unwrap();
+    assert!(
+        raw.contains(
+            r#"\u0022Password\u0022:\u0022\\\u0022\u0026\u0027\u003C\u003E\u002B\u0060\u00E9\uD83D\uDE00\u0022"#
+        ),
+        "{raw}"
+    );
+    assert_eq!(response.json()["Error"]["Message"], r#"{"Password":"\"&'<>+`é😀","Username":"Siteowner"}"#);
+}
+
+#[test]
+fn overstated_length_announces_far_more_than_it_sends_then_closes() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    queue(&mut http, json!({"kind": "overstated_length"}));
+    assert_eq!(
+        http.control("GET", "faults", "")["faults"][0],
+        json!({"kind": "overstated_length", "count": 1, "delay_ms": 0, "status": 200,
+               "body": "{\"TokenType\":\"Bearer\",\"AccessToken\":\"", "announced_bytes": 999_999_999_999_999u64,
+               "after_body": "close"})
+    );
+    http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
+    let (status, headers) = http.read_head().unwrap();
+    assert_eq!(status, 200);
+    assert!(headers.contains(&("content-length".to_owned(), "999999999999999".to_owned())), "{headers:?}");
+    let started = Instant::now();
+    let (body, _) = http.read_to_close();
+    assert_eq!(body, br#"{"TokenType":"Bearer","AccessToken":""#);
+    assert!(started.elapsed() < Duration::from_secs(2));
+
+    let mut http = connect(&emulator);
+    queue(
+        &mut http,
+        json!({"kind": "overstated_length", "status": 401, "body": "{}", "announced_bytes": 9_223_372_036_854_775_807u64}),
+    );
+    http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
+    let (status, headers) = http.read_head().unwrap();
+    assert_eq!(status, 401);
+    assert!(headers.contains(&("content-length".to_owned(), i64::MAX.to_string())), "{headers:?}");
+    assert_eq!(http.read_to_close().0, b"{}");
+}
+
+#[test]
+fn overstated_length_can_hang_after_its_body() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    queue(&mut http, json!({"kind": "overstated_length", "announced_bytes": 1000, "after_body": "hang"}));
+    http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
+    let (_, headers) = http.read_head().unwrap();
+    assert!(headers.contains(&("content-length".to_owned(), "1000".to_owned())));
+    http.stream().set_read_timeout(Some(Duration::from_millis(700))).unwrap();
+    let mut body = [0u8; 1000];
+    let mut got = 0;
+    let error = loop {
+        match http.read_some(&mut body[got..]) {
+            Ok(0) => panic!("closed after {got} bytes"),
+            Ok(n) => got += n,
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut), "{error}");
+    assert_eq!(&body[..got], br#"{"TokenType":"Bearer","AccessToken":""#);
+}
+
+#[test]
+fn overstated_length_must_overstate() {
+    let emulator = start();
+    let mut http = connect(&emulator);
+    for fault in [
+        json!({"kind": "overstated_length", "body": "12345", "announced_bytes": 5}),
+        json!({"kind": "overstated_length", "announced_bytes": 9_223_372_036_854_775_808u64}),
+        json!({"kind": "overstated_length", "after_body": "linger"}),
+        json!({"kind": "echo", "escape": "xml"}),
+        json!({"kind": "echo", "body": "x"}),
+        json!({"kind": "status", "announced_bytes": 10}),
+    ] {
+        let response = http.send("POST", "/_emulator/faults", &[], fault.to_string().as_bytes());
+        assert_eq!((response.status, response.error_code()), (400, "InvalidParameter".to_owned()), "{fault}");
+    }
 }

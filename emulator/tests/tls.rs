@@ -139,3 +139,61 @@ fn faults_act_on_https_connections_too() {
     assert!(hung.contains("WouldBlock") || hung.contains("TimedOut"), "{hung}");
     assert!(issue(credentials).unwrap().starts_with("HTTP/1.1 200"), "served normally afterwards");
 }
+
+/// A TLS connection that has had one keep-alive exchange (the health endpoint) and is idle.
+fn idle_tls_connection(emulator: &Emulator, path: &str, body: &str) -> StreamOwned<ClientConnection, TcpStream> {
+    let ca = emulator.ca_pem().unwrap();
+    let server = ServerName::try_from("localhost".to_owned()).unwrap();
+    let connection = ClientConnection::new(client_config(ca), server).unwrap();
+    let tcp = TcpStream::connect(emulator.addr()).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut tls = StreamOwned::new(connection, tcp);
+    let method = if body.is_empty() { "GET" } else { "POST" };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAPI-Key: test-api-key\r\nSiteId: -99\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    tls.write_all(request.as_bytes()).unwrap();
+    // Read exactly one response: the head, then Content-Length bytes.
+    let mut received = Vec::new();
+    let mut byte = [0u8; 1];
+    while !received.ends_with(b"\r\n\r\n") {
+        assert_eq!(tls.read(&mut byte).unwrap(), 1, "closed before the whole head");
+        received.push(byte[0]);
+    }
+    let head = String::from_utf8(received).unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+        .unwrap();
+    let mut body = vec![0; length];
+    tls.read_exact(&mut body).unwrap();
+    tls
+}
+
+#[test]
+fn an_idle_https_connection_is_closed_with_close_notify_then_a_fin() {
+    let emulator = Emulator::builder().tls(true).idle_timeout(Duration::from_millis(300)).start("127.0.0.1:0").unwrap();
+    let mut tls = idle_tls_connection(&emulator, "/_emulator/health", "");
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    // A clean end of stream: rustls saw close_notify before the TCP FIN.
+    assert_eq!(tls.read_to_end(&mut rest).map_err(|e| e.kind()), Ok(0));
+    let after = started.elapsed();
+    assert!((Duration::from_millis(250)..Duration::from_millis(1500)).contains(&after), "closed after {after:?}");
+}
+
+#[test]
+fn reset_when_idle_resets_an_https_connection() {
+    let emulator = Emulator::start_tls("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    let fault = r#"{"kind":"reset_when_idle","idle_ms":200,"call":"issue"}"#;
+    let queued = https(emulator.addr(), "localhost", emulator.ca_pem().unwrap(), "POST", "/_emulator/faults", fault);
+    assert!(queued.unwrap().ends_with(r#"{"queued":1,"pending":1}"#));
+    let credentials = r#"{"Username":"Siteowner","Password":"apitest1234"}"#;
+    let mut tls = idle_tls_connection(&emulator, "/public/v6/usertoken/issue", credentials);
+    let started = std::time::Instant::now();
+    let error = tls.read_to_end(&mut Vec::new()).expect_err("a reset");
+    assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset, "{error}");
+    assert!(started.elapsed() >= Duration::from_millis(150), "{:?}", started.elapsed());
+}

@@ -94,8 +94,10 @@ pub unsafe extern "C" fn ut_issue(
 }
 
 /// Renews a token: `POST .../usertoken/renew` with `Authorization: authorization`, sent
-/// exactly as given (a bare token and `Bearer <token>` both work). The API extends the token
-/// by 24 h from its current expiry, at most 7 times.
+/// exactly as given. The API documents no scheme: send the bare token, as sessions do
+/// (whether it also takes `Bearer <token>` is unknown). The API extends the token by 24 h
+/// from its current expiry, at most 7 times. Its answer is undocumented; when it carries an
+/// `AccessToken`, use that token from then on (it may differ from the one renewed).
 ///
 /// `authorization` is 1–8192 bytes of printable ASCII (no CR, LF or other control bytes).
 /// On `UT_OK`, `*json_out` is the response body as received, or `{}` when it was empty; a

@@ -45,7 +45,8 @@ int main(void) {
     ut_free_string(out);
 
     r = ut_issue(client, "6", EMU_SITE, EMU_OWNER, "not-the-password-31337", &out);
-    check_refusal(r, out, UT_DENIED, 401, "DeniedAccess", "authentication failed");
+    /* Bad credentials are 403, as observed live. */
+    check_refusal(r, out, UT_DENIED, 403, "DeniedAccess", "authentication failed");
     CHECK_LACKS(out, "not-the-password-31337");
     ut_free_string(out);
 

@@ -1,6 +1,7 @@
-/* int_renew_revoke: renew extends a token by 24 h from its current expiry, with a bare token
- * and with "Bearer <token>"; the eighth renewal is refused (403); revoke answers {} and the
- * token is dead afterwards. */
+/* int_renew_revoke: renew answers a new token that expires 24 h after the current expiry, with
+ * a bare token and with "Bearer <token>" (the emulator takes both; whether the API does is
+ * unknown); the eighth renewal is refused (403); revoke answers {} and the token is dead
+ * afterwards. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,22 +32,27 @@ int main(void) {
     json_free(issued);
     ut_free_string(out);
 
-    char bearer[1024];
-    snprintf(bearer, sizeof bearer, "Bearer %s", token);
+    char bearer[8300];
     for (int renewal = 1; renewal <= 7; renewal++) {
         /* Alternate the two spellings of the Authorization value. */
+        snprintf(bearer, sizeof bearer, "Bearer %s", token);
         const char *authorization = renewal % 2 ? token : bearer;
         CHECK_RESULT(ut_renew(client, "6", EMU_SITE, authorization, &out), UT_OK);
         json *doc = json_parse(out);
         CHECK_MSG(doc != NULL, "renew answered non-JSON: %s", out);
-        CHECK_STR(json_get_string(doc, "AccessToken"), token);
+        const char *renewed_token = json_get_string(doc, "AccessToken");
+        CHECK_MSG(renewed_token != NULL && strcmp(renewed_token, token) != 0, "renewal %d kept the token", renewal);
         long long renewed = rfc3339_seconds(json_get_string(doc, "Expires"));
         CHECK_MSG(renewed == expires + 86400, "renewal %d: Expires moved by %lld s, expected 86400", renewal,
                   renewed - expires);
         expires = renewed;
+        /* The new token is the token from now on. */
+        free(token);
+        token = strdup(renewed_token);
         json_free(doc);
         ut_free_string(out);
     }
+    snprintf(bearer, sizeof bearer, "Bearer %s", token);
 
     /* The eighth renewal: 403 DeniedAccess, not retried. */
     CHECK_RESULT(ut_renew(client, "6", EMU_SITE, token, &out), UT_DENIED);

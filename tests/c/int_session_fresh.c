@@ -47,7 +47,7 @@ int main(void) {
     CHECK_RESULT(ut_session_new(client, "6", EMU_SITE, EMU_STAFF, "wrong-password-99", &untouched, &error), UT_DENIED);
     CHECK(untouched == (ut_session *)(void *)0x5a5a);
     json *doc = CHECK_ERROR_DOC(error, UT_DENIED);
-    CHECK(doc_http_status(doc) == 401);
+    CHECK(doc_http_status(doc) == 403);
     CHECK_LACKS(error, "wrong-password-99");
     json_free(doc);
     ut_free_string(error);

@@ -11,7 +11,8 @@ namespace UserToken
     /// <remarks>
     /// <c>version</c> is the API version (<c>"6"</c>), <c>siteId</c> the business's site id
     /// (<c>"-99"</c> is the sandbox), <c>authorization</c> the token sent as the
-    /// <c>Authorization</c> header exactly as given (a bare token or <c>"Bearer " + token</c>).
+    /// <c>Authorization</c> header exactly as given: pass the bare token (the API documents no
+    /// <c>Bearer</c> prefix; whether it accepts one is unknown).
     /// The library checks every argument: a null one fails with
     /// <see cref="UserTokenResult.NullArgument"/>, a malformed one with
     /// <see cref="UserTokenResult.InvalidArgument"/>, before anything is sent.

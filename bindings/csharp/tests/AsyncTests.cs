@@ -22,7 +22,7 @@ namespace UserToken.Tests
             Assert.AreEqual("Owner", issued.User.Type);
             IssueResponse renewed = Await(client.RenewAsync(Emulator.Version, Emulator.SiteId, issued.AccessToken));
             Assert.AreEqual(issued.Expires.Value.AddHours(24), renewed.Expires.Value);
-            Assert.AreEqual("{}", Await(client.RevokeAsync(Emulator.Version, Emulator.SiteId, issued.AccessToken)));
+            Assert.AreEqual("{}", Await(client.RevokeAsync(Emulator.Version, Emulator.SiteId, renewed.AccessToken)));
         }
 
         [Test]
@@ -32,7 +32,7 @@ namespace UserToken.Tests
             Assert.IsInstanceOf<UserTokenException>(e);
             var error = (UserTokenException)e;
             Assert.AreEqual(UserTokenResult.Denied, error.Result);
-            Assert.AreEqual(401, error.HttpStatus);
+            Assert.AreEqual(403, error.HttpStatus);
             Assert.AreEqual("DeniedAccess", error.ApiCode);
         }
 

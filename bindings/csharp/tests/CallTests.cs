@@ -75,7 +75,8 @@ namespace UserToken.Tests
             IssueResponse issued = IssueOwner(client);
             IssueResponse renewed = client.Renew(Emulator.Version, Emulator.SiteId, "Bearer " + issued.AccessToken);
             Assert.AreEqual(issued.Expires.Value.AddHours(24), renewed.Expires.Value);
-            IssueResponse again = client.Renew(Emulator.Version, Emulator.SiteId, issued.AccessToken);
+            Assert.AreNotEqual(issued.AccessToken, renewed.AccessToken, "renew answers a new token");
+            IssueResponse again = client.Renew(Emulator.Version, Emulator.SiteId, renewed.AccessToken);
             Assert.AreEqual(issued.Expires.Value.AddHours(48), again.Expires.Value);
             Assert.AreEqual("Bearer " + issued.AccessToken,
                 Emulator.Header(Emulator.RequestList()[1], "authorization"));
@@ -120,7 +121,7 @@ namespace UserToken.Tests
                 NewClient().Issue(Emulator.Version, Emulator.SiteId, Emulator.OwnerUsername, "wrong-password"));
             Assert.AreEqual(UserTokenResult.Denied, e.Result);
             Assert.AreEqual("UT_DENIED", e.ResultName);
-            Assert.AreEqual(401, e.HttpStatus);
+            Assert.AreEqual(403, e.HttpStatus, "bad credentials are 403, as observed live");
             Assert.AreEqual("DeniedAccess", e.ApiCode);
             Assert.AreEqual(1, e.Attempts);
             StringAssert.Contains("Staff identity authentication failed.", e.Message);

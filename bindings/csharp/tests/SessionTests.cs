@@ -132,7 +132,7 @@ namespace UserToken.Tests
             UserTokenException e = Throws(() => NewClient().CreateSession(Emulator.Version, Emulator.SiteId,
                 Emulator.OwnerUsername, "wrong"));
             Assert.AreEqual(UserTokenResult.Denied, e.Result);
-            Assert.AreEqual(401, e.HttpStatus);
+            Assert.AreEqual(403, e.HttpStatus, "bad credentials are 403, as observed live");
         }
 
         [Test]

@@ -60,16 +60,19 @@ def test_renew_extends_the_token_by_a_day(client, emulator):
     assert renewed.expires - token.expires == timedelta(hours=24)
     # The emulator answers a new token, as the API may.
     assert renewed.access_token and renewed.access_token == renewed.raw["AccessToken"]
+    assert renewed.access_token != token.access_token  # a new token, the one to use from now on
     assert renewed.access_token not in repr(renewed)
     assert renewed.user == token.user
 
 
-def test_renew_and_revoke_take_a_bearer_authorization(client, emulator):
+def test_authorization_is_sent_exactly_as_given(client, emulator):
+    # "Bearer <token>" is passed through untouched (the emulator takes it; the API may not).
     token = client.issue(*STAFF, site_id=SITE_ID)
-    assert isinstance(client.renew(f"Bearer {token.access_token}", site_id=SITE_ID), usertoken.RenewResponse)
-    assert client.revoke(f"Bearer {token.access_token}", site_id=SITE_ID) == {}
+    renewed = client.renew(f"Bearer {token.access_token}", site_id=SITE_ID)
+    assert isinstance(renewed, usertoken.RenewResponse) and renewed.access_token
+    assert client.revoke(f"Bearer {renewed.access_token}", site_id=SITE_ID) == {}
     sent = [dict(r["headers"])["authorization"] for r in emulator.requests()[1:]]
-    assert sent == [f"Bearer {token.access_token}"] * 2
+    assert sent == [f"Bearer {token.access_token}", f"Bearer {renewed.access_token}"]
 
 
 def test_renew_of_another_shape_gives_none_for_what_it_lacks(client, emulator):

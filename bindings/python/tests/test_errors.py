@@ -121,7 +121,7 @@ def test_denied_without_the_password_in_it(client):
     with pytest.raises(usertoken.DeniedError) as caught:
         client.issue("jdoe", "wrong-password-123", site_id=SITE_ID)
     error = caught.value
-    assert (error.http_status, error.code, error.attempts) == (401, "DeniedAccess", 1)
+    assert (error.http_status, error.code, error.attempts) == (403, "DeniedAccess", 1)
     assert "wrong-password-123" not in str(error) and "wrong-password-123" not in repr(error.document)
 
 
@@ -190,7 +190,7 @@ def test_errors_survive_pickling(client):
     copy = pickle.loads(pickle.dumps(caught.value))
     assert type(copy) is usertoken.DeniedError
     assert (copy.result, copy.http_status, copy.code, copy.attempts, copy.message) == (
-        caught.value.result, 401, "DeniedAccess", 1, caught.value.message)
+        caught.value.result, 403, "DeniedAccess", 1, caught.value.message)
     assert str(copy) == str(caught.value)
 
 

@@ -36,7 +36,7 @@ def test_the_quick_start_runs(emulator, tmp_path):
     rest = run(python_block(BINDING / "README.md", "## Quick start"), emulator, tmp_path)
     assert re.fullmatch(r"session token of \d+ characters", rest[0])
     assert rest[1:] == [
-        "async: issued and revoked a token for Jane", "denied: 401 DeniedAccess",
+        "async: issued and revoked a token for Jane", "denied: 403 DeniedAccess",
         "restored the same token: True", "requests sent to restore it: 0",
         "a new token after invalidate: True", "async session token: True",
         "issue: 6 calls, 6 requests, failed: {'UT_DENIED': 1}",
@@ -46,4 +46,4 @@ def test_the_quick_start_runs(emulator, tmp_path):
 def test_the_repository_readme_quick_start_runs(emulator, tmp_path):
     readme = BINDING.parent.parent / "README.md"
     assert run(python_block(readme, "## Python quick start"), emulator, tmp_path) == [
-        "denied: 401 DeniedAccess"]
+        "denied: 403 DeniedAccess"]

@@ -120,7 +120,9 @@ class Client:
     def renew(self, authorization: Text, *, site_id: SiteId, version: str = "6") -> RenewResponse:
         """Renews a token by 24 h from its current expiry (at most 7 times).
 
-        ``authorization`` is sent exactly as given: a bare access token or ``"Bearer <token>"``.
+        ``authorization`` is sent exactly as given: pass the bare access token (the API documents
+        no ``Bearer`` prefix; whether it accepts one is unknown). A ``RenewResponse``'s
+        ``access_token``, when present (it may be a new one), is the token from then on.
         The answer is undocumented; it is read as a :class:`RenewResponse`, whose fields are
         ``None`` where the answer lacks them (an empty answer gives all ``None``).
 

@@ -77,8 +77,9 @@ class User:
 class IssueResponse:
     """An issued token.
 
-    ``access_token`` is what ``renew``/``revoke`` take as ``authorization`` (bare, or as
-    ``f"Bearer {access_token}"``). It is left out of ``repr`` so that it does not end up in logs.
+    ``access_token`` is what ``renew``/``revoke`` take as ``authorization``, bare (whether the
+    API accepts ``f"Bearer {access_token}"`` is unknown). It is left out of ``repr`` so that it
+    does not end up in logs.
     Fields the body lacks are ``None``; the library only guarantees ``AccessToken``.
     """
 

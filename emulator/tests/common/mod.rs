@@ -116,6 +116,11 @@ impl Http {
         Ok(body)
     }
 
+    /// What has arrived (or arrives first), as `Read::read` gives it.
+    pub fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(buf)
+    }
+
     /// Everything until the server closes the connection (or an error such as a reset).
     pub fn read_to_close(&mut self) -> (Vec<u8>, io::Result<()>) {
         let mut data = Vec::new();
@@ -165,6 +170,18 @@ pub fn start() -> Emulator {
 /// A fresh connection to `emulator`.
 pub fn connect(emulator: &Emulator) -> Http {
     Http::connect(emulator.addr())
+}
+
+/// A JWT's header and payload.
+pub fn jwt(token: &str) -> (Value, Value) {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "not a JWT: {token}");
+    let decode = |part: &str| -> Value {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap_or_else(|e| panic!("{part}: {e}"))).unwrap()
+    };
+    (decode(parts[0]), decode(parts[1]))
 }
 
 /// Seconds since 1970 of an RFC 3339 UTC date.

@@ -53,11 +53,24 @@ void emulator_shared(emulator *emu) {
 }
 
 void emulator_private(emulator *emu) {
+    emulator_private_args(emu, NULL);
+}
+
+#define MAX_ARGS 16
+
+void emulator_private_args(emulator *emu, const char *const *args) {
     const char *path = getenv("UT_TEST_EMULATOR");
     path = path != NULL ? path : UT_TEST_EMULATOR_PATH;
     CHECK(private_count < MAX_PRIVATE);
     int out[2];
     CHECK(pipe2(out, O_CLOEXEC) == 0);
+    const char *argv[MAX_ARGS + 6] = {path, "--bind", "127.0.0.1:0", "--threads", "1"};
+    size_t argc = 5;
+    for (size_t i = 0; args != NULL && args[i] != NULL; i++) {
+        CHECK_MSG(i < MAX_ARGS, "more than %d emulator arguments", MAX_ARGS);
+        argv[argc++] = args[i];
+    }
+    argv[argc] = NULL;
     pid_t parent = getpid();
     pid_t pid = fork();
     CHECK(pid >= 0);
@@ -70,7 +83,7 @@ void emulator_private(emulator *emu) {
         int null = open("/dev/null", O_RDONLY);
         dup2(null, STDIN_FILENO);
         dup2(out[1], STDOUT_FILENO);
-        execl(path, path, "--bind", "127.0.0.1:0", "--threads", "1", (char *)NULL);
+        execv(path, (char *const *)argv);
         _exit(127);
     }
     close(out[1]);

@@ -22,6 +22,8 @@
 #define EMU_SITE "-99"
 #define EMU_OWNER "Siteowner"
 #define EMU_OWNER_PASSWORD "apitest1234"
+#define EMU_SANDBOX_OWNER "mindbodysandboxsite@gmail.com"
+#define EMU_SANDBOX_OWNER_PASSWORD "Apitest1234"
 #define EMU_STAFF "jdoe"
 #define EMU_STAFF_PASSWORD "s3cret!"
 
@@ -32,6 +34,9 @@ typedef struct {
 
 void emulator_shared(emulator *emu);
 void emulator_private(emulator *emu);
+/* A private emulator started with these arguments too (a NULL-terminated list), e.g.
+ * {"--idle-timeout-ms", "200", NULL}; NULL for none. */
+void emulator_private_args(emulator *emu, const char *const *args);
 
 /* A loopback URL on which nothing listens: the port stays bound (never listening) by this
  * process, so no other program can take it while the test runs. */
