@@ -327,3 +327,26 @@ fn a_revoke_retried_after_it_may_have_landed_is_ok_when_denied() {
     let c = server.client("");
     assert_eq!(c.renew("token").0, "UT_DENIED");
 }
+
+#[test]
+fn an_https_connection_closed_while_idle_is_never_a_failed_attempt() {
+    let emulator = ut_emulator::Emulator::builder()
+        .tls(true)
+        .idle_timeout(Duration::from_millis(150))
+        .start("127.0.0.1:0")
+        .expect("the HTTPS emulator starts");
+    let ca = std::env::temp_dir().join(format!("usertoken-field-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, emulator.ca_pem().expect("an authority")).unwrap();
+    let ca_json = serde_json::to_string(ca.to_str().unwrap()).unwrap();
+    let config =
+        format!(r#"{{"base_url":"{}","api_key":"{API_KEY}","max_retries":0,"ca_file":{ca_json}}}"#, emulator.url());
+    let c = Client::new(&config).unwrap_or_else(|(code, doc)| panic!("client: {code} {doc}"));
+    for round in 0..3 {
+        let (code, body) = c.issue(USERNAME, PASSWORD);
+        assert_eq!(code, "UT_OK", "blocking call {round} over HTTPS after an idle close: {body}");
+        let (code, body) = c.issue_async(USERNAME, PASSWORD);
+        assert_eq!(code, "UT_OK", "async call {round} over HTTPS after an idle close: {body}");
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    let _ = std::fs::remove_file(&ca);
+}
