@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -48,15 +48,7 @@ fn serve_until_idle(stream: TcpStream, answer: &str, idle: Duration, how: IdleCl
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream.try_clone().unwrap();
     // Ends on a read timeout (idle too long) or when the client closes.
-    while let Some(head) = read_head(&mut reader) {
-        let length = head
-            .iter()
-            .find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
-            .unwrap_or(0);
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
+    while let Some((head, _)) = read_request(&mut reader) {
         heads.lock().unwrap().push(head);
         let reply = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\nContent-Length: {}\r\n\r\n{answer}",
@@ -132,15 +124,7 @@ impl Scripted {
         let stand_in = StandIn::start(move |stream, heads| {
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut writer = stream;
-            while let Some(head) = read_head(&mut reader) {
-                let length = head
-                    .iter()
-                    .find_map(|h| {
-                        h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap())
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).unwrap();
+            while let Some((head, body)) = read_request(&mut reader) {
                 let body = String::from_utf8_lossy(&body).into_owned();
                 heads.lock().unwrap().push(head);
                 record.lock().unwrap().push(body.clone());

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use serde_json::Value;
 use socket2::{Domain, Socket, Type};
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -23,13 +23,7 @@ fn fake_proxy(answer: &'static str) -> StandIn {
 fn serve(stream: TcpStream, answer: &str, heads: &Heads) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
-    while let Some(head) = read_head(&mut reader) {
-        let length = head
-            .iter()
-            .find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
-            .unwrap_or(0);
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).unwrap();
+    while let Some((head, _)) = read_request(&mut reader) {
         heads.lock().unwrap().push(head);
         let reply = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}",

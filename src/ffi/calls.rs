@@ -153,6 +153,15 @@ impl Delivery {
     }
 }
 
+/// Writes a request's id to `*request_id_out`, when the caller gave one.
+pub(super) unsafe fn publish_id(request_id_out: *mut u64) -> impl FnOnce(u64) {
+    move |id| {
+        if !request_id_out.is_null() {
+            *request_id_out = id;
+        }
+    }
+}
+
 unsafe fn submit(
     client: *const ut_client,
     request: impl FnOnce() -> Result<Request, Error>,
@@ -165,12 +174,7 @@ unsafe fn submit(
         let request = request()?;
         let callback = callback.ok_or_else(|| Error::null_argument("callback"))?;
         let delivery = Delivery { callback, user_data };
-        let publish_id = |id| {
-            if !request_id_out.is_null() {
-                *request_id_out = id;
-            }
-        };
-        client.inner.call_async(request, publish_id, move |outcome| delivery.deliver(outcome))?;
+        client.inner.call_async(request, publish_id(request_id_out), move |outcome| delivery.deliver(outcome))?;
         Ok(())
     })
 }

@@ -1,7 +1,7 @@
 //! Sessions: a token kept valid for the caller.
 
 use super::boundary::{arg, guard, handle, with_output};
-use super::calls::{ut_callback, Delivery};
+use super::calls::{publish_id, ut_callback, Delivery};
 use super::client::ut_client;
 use super::ut_result;
 use crate::error::Error;
@@ -26,6 +26,18 @@ struct Login<'a> {
     site_id: &'a str,
     username: &'a str,
     password: &'a str,
+}
+
+/// Makes the session (unless `session_out` is NULL) and writes it to `*session_out`.
+unsafe fn hand_out(
+    session_out: *mut *mut ut_session,
+    make: impl FnOnce() -> Result<Session, Error>,
+) -> Result<Option<String>, Error> {
+    if session_out.is_null() {
+        return Err(Error::null_argument("session_out"));
+    }
+    *session_out = Box::into_raw(Box::new(ut_session { inner: Arc::new(make()?) }));
+    Ok(None)
 }
 
 unsafe fn login<'a>(
@@ -68,12 +80,7 @@ pub unsafe extern "C" fn ut_session_new(
     with_output(error_out, || {
         let client = handle(client, "client")?;
         let Login { version, site_id, username, password } = login(version, site_id, username, password)?;
-        if session_out.is_null() {
-            return Err(Error::null_argument("session_out"));
-        }
-        let session = Session::new(client.inner.clone(), version, site_id, username, password)?;
-        *session_out = Box::into_raw(Box::new(ut_session { inner: Arc::new(session) }));
-        Ok(None)
+        hand_out(session_out, || Session::new(client.inner.clone(), version, site_id, username, password))
     })
 }
 
@@ -103,9 +110,9 @@ pub unsafe extern "C" fn ut_session_token(session: *mut ut_session, token_out: *
 /// thread, with what `ut_session_token()` would give: on `UT_OK`, `json` is the bare access
 /// token (not JSON); otherwise an error document. `json` is borrowed for the duration of the
 /// callback. When the session's client has been freed, it returns `UT_CANCELLED` at once and
-/// the callback is never called. A token far from its renewal completes without any request; one that needs a
-/// refresh joins the refresh that another caller (blocking or async) already runs, or runs
-/// it on the client's threads, never on the caller's. `*request_id_out` (when not NULL)
+/// the callback is never called. A token far from its renewal completes without any
+/// request; one that needs a refresh joins the refresh that another caller (blocking or
+/// async) already runs, or runs it on the client's threads, never on the caller's. `*request_id_out` (when not NULL)
 /// receives the id for `ut_cancel()` before the callback can run; a cancelled request
 /// completes with `UT_CANCELLED` while a refresh it started goes on for the session's next
 /// callers. Freeing the client completes it with `UT_CANCELLED`; the session must outlive
@@ -125,12 +132,7 @@ pub unsafe extern "C" fn ut_session_token_async(
         let session = handle(session, "session")?;
         let callback = callback.ok_or_else(|| Error::null_argument("callback"))?;
         let delivery = Delivery { callback, user_data };
-        let publish_id = |id| {
-            if !request_id_out.is_null() {
-                *request_id_out = id;
-            }
-        };
-        session.inner.token_async(publish_id, move |outcome| delivery.deliver(outcome))?;
+        session.inner.token_async(publish_id(request_id_out), move |outcome| delivery.deliver(outcome))?;
         Ok(())
     })
 }
@@ -174,8 +176,9 @@ pub unsafe extern "C" fn ut_session_export(session: *mut ut_session, state_out: 
 /// (in this process or another). While the saved token is unexpired and was issued for this
 /// `version`, `site_id` and `username`, it is used as it is: no request is sent, and the
 /// renewals it has used still count, and the password is not checked until the session next
-/// needs to issue (a wrong one fails then). `site_id` is compared as written. Otherwise (expired, or another login) a new token is
-/// issued at once, as `ut_session_new()` does, and its failure is returned. A `state` that
+/// needs to issue (a wrong one fails then). `site_id` is compared as written. Otherwise
+/// (expired, or another login) a new token is issued at once, as `ut_session_new()` does, and
+/// its failure is returned. A `state` that
 /// is not such a JSON object (or longer than 64 KiB) is `UT_INVALID_ARGUMENT` naming `state`.
 /// Outputs, ownership and the other arguments are as for `ut_session_new()`.
 ///
@@ -200,12 +203,7 @@ pub unsafe extern "C" fn ut_session_restore(
             return Err(Error::invalid_argument("state", "is too long (more than 65536 bytes)"));
         }
         let state = std::str::from_utf8(state).map_err(|_| Error::invalid_argument("state", "is not valid UTF-8"))?;
-        if session_out.is_null() {
-            return Err(Error::null_argument("session_out"));
-        }
-        let session = Session::restore(client.inner.clone(), version, site_id, username, password, state)?;
-        *session_out = Box::into_raw(Box::new(ut_session { inner: Arc::new(session) }));
-        Ok(None)
+        hand_out(session_out, || Session::restore(client.inner.clone(), version, site_id, username, password, state))
     })
 }
 

@@ -133,6 +133,19 @@ pub fn read_head(reader: &mut impl BufRead) -> Option<Vec<String>> {
     }
 }
 
+/// Reads one request: its head (as `read_head`) and its body of `Content-Length` bytes;
+/// `None` when the stream ends first.
+pub fn read_request(reader: &mut impl BufRead) -> Option<(Vec<String>, Vec<u8>)> {
+    let head = read_head(reader)?;
+    let length = head
+        .iter()
+        .find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
 pub fn cstr(text: &str) -> CString {
     CString::new(text).expect("no NUL in test strings")
 }
