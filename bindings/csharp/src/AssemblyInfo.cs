@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
 
-// The tests check the JSON reader and writer directly, and read the emulator's answers with
-// the same reader.
+// The tests read answers and documents through the binding's internal constructors, and the
+// emulator's answers with the same JsonContract helper.
 [assembly: InternalsVisibleTo("UserToken.Tests")]

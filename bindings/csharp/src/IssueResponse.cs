@@ -1,6 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.Serialization;
 
 namespace UserToken
 {
@@ -12,15 +12,26 @@ namespace UserToken
     /// </summary>
     public sealed class IssueResponse
     {
+        /// <exception cref="UserTokenException"><see cref="UserTokenResult.Decode"/>: a member
+        /// named here has a type it cannot take (a <c>User</c> that is not an object, an
+        /// <c>Id</c> that is not an integer).</exception>
         internal IssueResponse(string json)
         {
+            Document document;
+            try
+            {
+                // The JSON literal null reads as an answer with no members.
+                document = JsonContract.Read<Document>(json) ?? new Document();
+            }
+            catch (SerializationException e)
+            {
+                throw UserTokenException.Unreadable("the answer is not an IssueResponse", e);
+            }
             Json = json;
-            object document = JsonReader.Parse(json);
-            TokenType = JsonReader.String(document, "TokenType");
-            AccessToken = JsonReader.String(document, "AccessToken");
-            Expires = JsonReader.Timestamp(document, "Expires");
-            object user = JsonReader.Member(document, "User");
-            User = user is Dictionary<string, object> ? new User(user) : null;
+            TokenType = document.TokenType;
+            AccessToken = document.AccessToken;
+            Expires = Timestamp(document.Expires);
+            User = document.User == null ? null : new User(document.User);
         }
 
         /// <summary>The scheme to send the token with, e.g. <c>"Bearer"</c>.</summary>
@@ -48,6 +59,36 @@ namespace UserToken
                 + (Expires.HasValue ? Expires.Value.ToString("o", CultureInfo.InvariantCulture) : "null")
                 + ", User = " + (User == null ? "null" : User.FirstName + " " + User.LastName + " (" + User.Type + ")")
                 + " }";
+        }
+
+        /// <summary>An RFC 3339 date-time as UTC (one without an offset taken as UTC); null
+        /// when absent or unreadable. Read here: the serializer's own dates are not RFC 3339.</summary>
+        private static DateTimeOffset? Timestamp(string text)
+        {
+            DateTimeOffset result;
+            if (text == null || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal, out result))
+            {
+                return null;
+            }
+            return result.ToUniversalTime();
+        }
+
+        /// <summary>The issue answer as the API spells it; <c>Expires</c> stays text.</summary>
+        [DataContract]
+        private sealed class Document
+        {
+            [DataMember(Name = "TokenType", IsRequired = false)]
+            internal string TokenType { get; set; }
+
+            [DataMember(Name = "AccessToken", IsRequired = false)]
+            internal string AccessToken { get; set; }
+
+            [DataMember(Name = "Expires", IsRequired = false)]
+            internal string Expires { get; set; }
+
+            [DataMember(Name = "User", IsRequired = false)]
+            internal UserToken.User.Document User { get; set; }
         }
     }
 }

@@ -1,5 +1,4 @@
-using System;
-using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace UserToken
 {
@@ -7,17 +6,12 @@ namespace UserToken
     /// Owns one <c>ut_session</c>; reference-counted by each call like <see cref="ClientHandle"/>,
     /// so a session is never freed while <c>ut_session_token</c> is running on another thread.
     /// </summary>
-    internal sealed class SessionHandle : SafeHandle
+    internal sealed class SessionHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         // Created by the marshaller for the `out` parameter of ut_session_new.
         public SessionHandle()
-            : base(IntPtr.Zero, true)
+            : base(true)
         {
-        }
-
-        public override bool IsInvalid
-        {
-            get { return handle == IntPtr.Zero; }
         }
 
         protected override bool ReleaseHandle()

@@ -1,3 +1,5 @@
+using System.Runtime.Serialization;
+
 namespace UserToken
 {
     /// <summary>
@@ -6,12 +8,12 @@ namespace UserToken
     /// </summary>
     public sealed class User
     {
-        internal User(object json)
+        internal User(Document document)
         {
-            Id = JsonReader.Int64(json, "Id");
-            FirstName = JsonReader.String(json, "FirstName");
-            LastName = JsonReader.String(json, "LastName");
-            Type = JsonReader.String(json, "Type");
+            Id = document.Id;
+            FirstName = document.FirstName;
+            LastName = document.LastName;
+            Type = document.Type;
         }
 
         /// <summary>The user's id at the business; always 0 for Owner and Admin users.</summary>
@@ -25,5 +27,22 @@ namespace UserToken
 
         /// <summary><c>"Staff"</c>, <c>"Owner"</c> or <c>"Admin"</c>.</summary>
         public string Type { get; private set; }
+
+        /// <summary>The <c>User</c> object as the answer spells it.</summary>
+        [DataContract]
+        internal sealed class Document
+        {
+            [DataMember(Name = "Id", IsRequired = false)]
+            internal long? Id { get; set; }
+
+            [DataMember(Name = "FirstName", IsRequired = false)]
+            internal string FirstName { get; set; }
+
+            [DataMember(Name = "LastName", IsRequired = false)]
+            internal string LastName { get; set; }
+
+            [DataMember(Name = "Type", IsRequired = false)]
+            internal string Type { get; set; }
+        }
     }
 }

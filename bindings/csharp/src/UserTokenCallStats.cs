@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Runtime.Serialization;
 
 namespace UserToken
 {
@@ -9,20 +10,13 @@ namespace UserToken
     /// </summary>
     public sealed class UserTokenCallStats
     {
-        internal UserTokenCallStats(object json)
+        /// <summary>One call's counts; all zero for null (a call the document leaves out).</summary>
+        internal UserTokenCallStats(Document document)
         {
-            Calls = JsonReader.Int64(json, "calls") ?? 0;
-            Requests = JsonReader.Int64(json, "requests") ?? 0;
-            var failures = new Dictionary<string, long>();
-            var members = JsonReader.Member(json, "failures") as Dictionary<string, object>;
-            if (members != null)
-            {
-                foreach (string name in members.Keys)
-                {
-                    failures[name] = JsonReader.Int64(members, name) ?? 0;
-                }
-            }
-            Failures = new ReadOnlyDictionary<string, long>(failures);
+            document = document ?? new Document();
+            Calls = document.Calls ?? 0;
+            Requests = document.Requests ?? 0;
+            Failures = new ReadOnlyDictionary<string, long>(document.Failures ?? new Dictionary<string, long>());
         }
 
         /// <summary>The calls that passed the argument checks (argument errors are not counted).</summary>
@@ -53,7 +47,8 @@ namespace UserToken
 
         /// <summary>How many calls ended with <paramref name="result"/>.</summary>
         /// <param name="result">A failure's result code.</param>
-        /// <returns>The count; 0 for a result that did not occur (and for <see cref="UserTokenResult.Ok"/>).</returns>
+        /// <returns>The count; 0 for a result that did not occur (and for <see cref="UserTokenResult.Ok"/>).
+        /// Never throws.</returns>
         public long FailuresOf(UserTokenResult result)
         {
             long count;
@@ -62,7 +57,7 @@ namespace UserToken
         }
 
         /// <summary>The counts, e.g. <c>calls 2, requests 3, failures UT_DENIED 1</c>.</summary>
-        /// <returns>A line for logs.</returns>
+        /// <returns>A line for logs. Never throws.</returns>
         public override string ToString()
         {
             var failures = new List<string>();
@@ -72,6 +67,21 @@ namespace UserToken
             }
             return "calls " + Calls + ", requests " + Requests + ", failures "
                 + (failures.Count == 0 ? "none" : string.Join(", ", failures));
+        }
+
+        /// <summary>One call's object in the library's stats JSON.</summary>
+        [DataContract]
+        internal sealed class Document
+        {
+            [DataMember(Name = "calls", IsRequired = false)]
+            internal long? Calls { get; set; }
+
+            [DataMember(Name = "requests", IsRequired = false)]
+            internal long? Requests { get; set; }
+
+            /// <summary>Result name to count: an object, read as a dictionary.</summary>
+            [DataMember(Name = "failures", IsRequired = false)]
+            internal Dictionary<string, long> Failures { get; set; }
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.Serialization;
+
 namespace UserToken
 {
     /// <summary>
@@ -58,24 +60,78 @@ namespace UserToken
         public long? SessionRenewMarginS { get; set; }
 
         /// <summary>The configuration JSON; it holds the API key, so it is never logged.</summary>
+        /// <exception cref="System.ArgumentException">A string option holds an unpaired surrogate.</exception>
         internal string ToJson()
         {
-            var json = new JsonWriter();
-            if (BaseUrl != null) json.Add("base_url", BaseUrl);
-            if (ApiKey != null) json.Add("api_key", ApiKey);
-            if (TimeoutMs.HasValue) json.Add("timeout_ms", TimeoutMs.Value);
-            if (ConnectTimeoutMs.HasValue) json.Add("connect_timeout_ms", ConnectTimeoutMs.Value);
-            if (MaxRetries.HasValue) json.Add("max_retries", MaxRetries.Value);
-            if (RetryBaseMs.HasValue) json.Add("retry_base_ms", RetryBaseMs.Value);
-            if (RetryMaxMs.HasValue) json.Add("retry_max_ms", RetryMaxMs.Value);
-            if (UserAgent != null) json.Add("user_agent", UserAgent);
-            if (Proxy != null) json.Add("proxy", Proxy);
-            if (CaFile != null) json.Add("ca_file", CaFile);
-            if (AllowHttp.HasValue) json.Add("allow_http", AllowHttp.Value);
-            if (MaxResponseBytes.HasValue) json.Add("max_response_bytes", MaxResponseBytes.Value);
-            if (WorkerThreads.HasValue) json.Add("worker_threads", WorkerThreads.Value);
-            if (SessionRenewMarginS.HasValue) json.Add("session_renew_margin_s", SessionRenewMarginS.Value);
-            return json.ToString();
+            foreach (string value in new[] { BaseUrl, ApiKey, UserAgent, Proxy, CaFile })
+            {
+                Utf8.RequireUtf8(value, "options");
+            }
+            return JsonContract.Write(new Document
+            {
+                BaseUrl = BaseUrl,
+                ApiKey = ApiKey,
+                TimeoutMs = TimeoutMs,
+                ConnectTimeoutMs = ConnectTimeoutMs,
+                MaxRetries = MaxRetries,
+                RetryBaseMs = RetryBaseMs,
+                RetryMaxMs = RetryMaxMs,
+                UserAgent = UserAgent,
+                Proxy = Proxy,
+                CaFile = CaFile,
+                AllowHttp = AllowHttp,
+                MaxResponseBytes = MaxResponseBytes,
+                WorkerThreads = WorkerThreads,
+                SessionRenewMarginS = SessionRenewMarginS,
+            });
+        }
+
+        /// <summary>The configuration JSON's keys; a null member is left out, so that the
+        /// library keeps its default for it.</summary>
+        [DataContract]
+        private sealed class Document
+        {
+            [DataMember(Name = "base_url", EmitDefaultValue = false, Order = 0)]
+            internal string BaseUrl { get; set; }
+
+            [DataMember(Name = "api_key", EmitDefaultValue = false, Order = 1)]
+            internal string ApiKey { get; set; }
+
+            [DataMember(Name = "timeout_ms", EmitDefaultValue = false, Order = 2)]
+            internal int? TimeoutMs { get; set; }
+
+            [DataMember(Name = "connect_timeout_ms", EmitDefaultValue = false, Order = 3)]
+            internal int? ConnectTimeoutMs { get; set; }
+
+            [DataMember(Name = "max_retries", EmitDefaultValue = false, Order = 4)]
+            internal int? MaxRetries { get; set; }
+
+            [DataMember(Name = "retry_base_ms", EmitDefaultValue = false, Order = 5)]
+            internal int? RetryBaseMs { get; set; }
+
+            [DataMember(Name = "retry_max_ms", EmitDefaultValue = false, Order = 6)]
+            internal int? RetryMaxMs { get; set; }
+
+            [DataMember(Name = "user_agent", EmitDefaultValue = false, Order = 7)]
+            internal string UserAgent { get; set; }
+
+            [DataMember(Name = "proxy", EmitDefaultValue = false, Order = 8)]
+            internal string Proxy { get; set; }
+
+            [DataMember(Name = "ca_file", EmitDefaultValue = false, Order = 9)]
+            internal string CaFile { get; set; }
+
+            [DataMember(Name = "allow_http", EmitDefaultValue = false, Order = 10)]
+            internal bool? AllowHttp { get; set; }
+
+            [DataMember(Name = "max_response_bytes", EmitDefaultValue = false, Order = 11)]
+            internal long? MaxResponseBytes { get; set; }
+
+            [DataMember(Name = "worker_threads", EmitDefaultValue = false, Order = 12)]
+            internal int? WorkerThreads { get; set; }
+
+            [DataMember(Name = "session_renew_margin_s", EmitDefaultValue = false, Order = 13)]
+            internal long? SessionRenewMarginS { get; set; }
         }
     }
 }

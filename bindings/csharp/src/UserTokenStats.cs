@@ -1,3 +1,5 @@
+using System.Runtime.Serialization;
+
 namespace UserToken
 {
     /// <summary>
@@ -8,13 +10,23 @@ namespace UserToken
     /// </summary>
     public sealed class UserTokenStats
     {
+        /// <exception cref="UserTokenException"><see cref="UserTokenResult.Decode"/>: the JSON
+        /// is not the library's stats document.</exception>
         internal UserTokenStats(string json)
         {
+            Document document;
+            try
+            {
+                document = JsonContract.Read<Document>(json) ?? new Document();
+            }
+            catch (SerializationException e)
+            {
+                throw UserTokenException.Unreadable("the library's stats are not a UserTokenStats", e);
+            }
             Json = json;
-            object document = JsonReader.Parse(json);
-            Issue = new UserTokenCallStats(JsonReader.Member(document, "issue"));
-            Renew = new UserTokenCallStats(JsonReader.Member(document, "renew"));
-            Revoke = new UserTokenCallStats(JsonReader.Member(document, "revoke"));
+            Issue = new UserTokenCallStats(document.Issue);
+            Renew = new UserTokenCallStats(document.Renew);
+            Revoke = new UserTokenCallStats(document.Revoke);
         }
 
         /// <summary>The issue calls, those of sessions included.</summary>
@@ -36,10 +48,24 @@ namespace UserToken
         public string Json { get; private set; }
 
         /// <summary>The counts of each call, for logs.</summary>
-        /// <returns>One line per call.</returns>
+        /// <returns>One line per call. Never throws.</returns>
         public override string ToString()
         {
             return "issue: " + Issue + "\nrenew: " + Renew + "\nrevoke: " + Revoke;
+        }
+
+        /// <summary>The library's stats JSON (ut_client_stats).</summary>
+        [DataContract]
+        private sealed class Document
+        {
+            [DataMember(Name = "issue", IsRequired = false)]
+            internal UserTokenCallStats.Document Issue { get; set; }
+
+            [DataMember(Name = "renew", IsRequired = false)]
+            internal UserTokenCallStats.Document Renew { get; set; }
+
+            [DataMember(Name = "revoke", IsRequired = false)]
+            internal UserTokenCallStats.Document Revoke { get; set; }
         }
     }
 }

@@ -39,9 +39,35 @@ namespace UserToken
             }
             catch (EncoderFallbackException e)
             {
-                throw new ArgumentException("contains an unpaired surrogate, which has no UTF-8 form", parameter, e);
+                throw Unpaired(parameter, e);
             }
             return bytes;
+        }
+
+        /// <summary>
+        /// Checks that a string headed for a JSON document has a UTF-8 form: the serializer
+        /// would write an unpaired surrogate as a <c>\u</c> escape that the library rejects.
+        /// </summary>
+        /// <exception cref="ArgumentException">The string holds an unpaired surrogate.</exception>
+        internal static void RequireUtf8(string value, string parameter)
+        {
+            if (value == null)
+            {
+                return;
+            }
+            try
+            {
+                Strict.GetByteCount(value);
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw Unpaired(parameter, e);
+            }
+        }
+
+        private static ArgumentException Unpaired(string parameter, EncoderFallbackException e)
+        {
+            return new ArgumentException("contains an unpaired surrogate, which has no UTF-8 form", parameter, e);
         }
 
         /// <summary>

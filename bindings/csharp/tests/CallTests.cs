@@ -43,14 +43,14 @@ namespace UserToken.Tests
         public void IssueSendsTheDocumentedRequest()
         {
             IssueOwner(NewClient());
-            object request = Emulator.RequestList()[0];
-            Assert.AreEqual("POST", JsonReader.String(request, "method"));
-            Assert.AreEqual("/public/v6/usertoken/issue", JsonReader.String(request, "path"));
+            RecordedRequest request = Emulator.RequestList()[0];
+            Assert.AreEqual("POST", request.Method);
+            Assert.AreEqual("/public/v6/usertoken/issue", request.Path);
             Assert.AreEqual(Emulator.ApiKey, Emulator.Header(request, "api-key"));
             Assert.AreEqual(Emulator.SiteId, Emulator.Header(request, "siteid"));
-            object body = JsonReader.Parse(JsonReader.String(request, "body"));
-            Assert.AreEqual(Emulator.OwnerUsername, JsonReader.String(body, "Username"));
-            Assert.AreEqual(Emulator.OwnerPassword, JsonReader.String(body, "Password"));
+            Dictionary<string, string> body = JsonContract.Read<Dictionary<string, string>>(request.Body);
+            Assert.AreEqual(Emulator.OwnerUsername, body["Username"]);
+            Assert.AreEqual(Emulator.OwnerPassword, body["Password"]);
         }
 
         [Test]
@@ -63,9 +63,9 @@ namespace UserToken.Tests
             UserTokenException e = Throws(() =>
                 NewClient().Issue(Emulator.Version, Emulator.SiteId, username, password));
             Assert.AreEqual(UserTokenResult.Denied, e.Result);
-            object body = JsonReader.Parse(JsonReader.String(Emulator.RequestList()[0], "body"));
-            Assert.AreEqual(username, JsonReader.String(body, "Username"));
-            Assert.AreEqual(password, JsonReader.String(body, "Password"));
+            var body = JsonContract.Read<Dictionary<string, string>>(Emulator.RequestList()[0].Body);
+            Assert.AreEqual(username, body["Username"]);
+            Assert.AreEqual(password, body["Password"]);
         }
 
         [Test]
@@ -101,9 +101,9 @@ namespace UserToken.Tests
             UserTokenClient client = NewClient();
             IssueResponse issued = IssueOwner(client);
             Assert.AreEqual("{}", client.Revoke(Emulator.Version, Emulator.SiteId, "Bearer " + issued.AccessToken));
-            object request = Emulator.RequestList()[1];
-            Assert.AreEqual("DELETE", JsonReader.String(request, "method"));
-            Assert.AreEqual("/public/v6/usertoken/revoke", JsonReader.String(request, "path"));
+            RecordedRequest request = Emulator.RequestList()[1];
+            Assert.AreEqual("DELETE", request.Method);
+            Assert.AreEqual("/public/v6/usertoken/revoke", request.Path);
 
             UserTokenException e = Throws(() =>
                 client.Renew(Emulator.Version, Emulator.SiteId, "Bearer " + issued.AccessToken));
@@ -154,9 +154,9 @@ namespace UserToken.Tests
         {
             UserTokenException e = Throws(() =>
                 NewClient().Issue(Emulator.Version, Emulator.SiteId, Emulator.OwnerUsername, "wrong"));
-            object document = JsonReader.Parse(e.Json);
-            Assert.AreEqual("UT_DENIED", JsonReader.String(document, "result"));
-            Assert.AreEqual(e.Message, JsonReader.String(document, "message"));
+            var document = JsonContract.Read<Dictionary<string, object>>(e.Json);
+            Assert.AreEqual("UT_DENIED", document["result"]);
+            Assert.AreEqual(e.Message, document["message"]);
         }
 
         [Test]

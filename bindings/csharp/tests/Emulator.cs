@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
+using System.Runtime.Serialization;
 using System.Text;
 using System.Threading;
 using UserToken;
@@ -86,43 +87,30 @@ namespace UserToken.Tests
             Send("POST", "/_emulator/clock", "{\"advance_s\":" + seconds + "}");
         }
 
-        /// <summary>{"requests":[{"method","path","headers":[[name,value],...],"body",...}]}</summary>
-        public object Requests()
+        /// <summary>The requests received so far, oldest first.</summary>
+        public List<RecordedRequest> RequestList()
         {
-            return JsonReader.Parse(Send("GET", "/_emulator/requests", null));
-        }
-
-        /// <summary>{"requests":N,"issue":n,"renew":n,"revoke":n}</summary>
-        public object Stats()
-        {
-            return JsonReader.Parse(Send("GET", "/_emulator/stats", null));
-        }
-
-        /// <summary>The requests received so far, oldest first, each
-        /// {"method","path","headers":[[name,value],...],"body",...}.</summary>
-        public List<object> RequestList()
-        {
-            return (List<object>)JsonReader.Member(Requests(), "requests");
+            return JsonContract.Read<RequestsDocument>(Send("GET", "/_emulator/requests", null)).Requests;
         }
 
         /// <summary>The value of a header (name in lower case) of a recorded request.</summary>
-        public static string Header(object request, string name)
+        public static string Header(RecordedRequest request, string name)
         {
-            foreach (object pair in (List<object>)JsonReader.Member(request, "headers"))
+            foreach (string[] pair in request.Headers)
             {
-                var nameAndValue = (List<object>)pair;
-                if ((string)nameAndValue[0] == name)
+                if (pair[0] == name)
                 {
-                    return (string)nameAndValue[1];
+                    return pair[1];
                 }
             }
             return null;
         }
 
-        /// <summary>How many issue, renew or revoke requests reached the emulator.</summary>
+        /// <summary>How many issue, renew or revoke requests reached the emulator, or
+        /// "requests" for all of them: {"requests":N,"issue":n,"renew":n,"revoke":n}.</summary>
         public long Count(string call)
         {
-            return JsonReader.Int64(Stats(), call).Value;
+            return JsonContract.Read<Dictionary<string, long>>(Send("GET", "/_emulator/stats", null))[call];
         }
 
         public string Send(string method, string path, string body)
@@ -204,5 +192,30 @@ namespace UserToken.Tests
             }
             throw new FileNotFoundException("ut-emulator not found: set UT_EMULATOR or run `make build` at the repository root");
         }
+    }
+
+    /// <summary>One request the emulator received: {"method","path","headers":[[name,value],...],"body",...}.</summary>
+    [DataContract]
+    public sealed class RecordedRequest
+    {
+        [DataMember(Name = "method", IsRequired = false)]
+        public string Method { get; set; }
+
+        [DataMember(Name = "path", IsRequired = false)]
+        public string Path { get; set; }
+
+        [DataMember(Name = "headers", IsRequired = false)]
+        public List<string[]> Headers { get; set; }
+
+        [DataMember(Name = "body", IsRequired = false)]
+        public string Body { get; set; }
+    }
+
+    /// <summary>{"requests":[...]}</summary>
+    [DataContract]
+    internal sealed class RequestsDocument
+    {
+        [DataMember(Name = "requests", IsRequired = false)]
+        public List<RecordedRequest> Requests { get; set; }
     }
 }

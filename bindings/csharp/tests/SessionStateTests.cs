@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.Serialization;
 using System.Threading;
 using NUnit.Framework;
 using UserToken;
@@ -75,16 +76,16 @@ namespace UserToken.Tests
         {
             UserTokenSession session = Own(StaffSession(NewClient()));
             string state = session.Export();
-            object parsed = JsonReader.Parse(state);
-            var keys = new List<string>(((Dictionary<string, object>)parsed).Keys);
+            var keys = new List<string>(JsonContract.Read<Dictionary<string, object>>(state).Keys);
             keys.Sort(StringComparer.Ordinal);
             CollectionAssert.AreEqual(
                 new[] { "access_token", "expires", "renewals", "site_id", "username", "version" }, keys);
-            Assert.AreEqual(session.GetToken(), JsonReader.String(parsed, "access_token"));
-            Assert.AreEqual(Emulator.SiteId, JsonReader.String(parsed, "site_id"));
-            Assert.AreEqual(Emulator.StaffUsername, JsonReader.String(parsed, "username"));
-            Assert.AreEqual(Emulator.Version, JsonReader.String(parsed, "version"));
-            Assert.AreEqual(0L, JsonReader.Int64(parsed, "renewals"));
+            SessionState parsed = JsonContract.Read<SessionState>(state);
+            Assert.AreEqual(session.GetToken(), parsed.AccessToken);
+            Assert.AreEqual(Emulator.SiteId, parsed.SiteId);
+            Assert.AreEqual(Emulator.StaffUsername, parsed.Username);
+            Assert.AreEqual(Emulator.Version, parsed.Version);
+            Assert.AreEqual(0L, parsed.Renewals);
             StringAssert.DoesNotContain(Emulator.StaffPassword, state);
             Assert.AreEqual(1L, Emulator.Count("requests"), "exporting sends nothing");
         }
@@ -145,7 +146,7 @@ namespace UserToken.Tests
                 }
                 state = session.Export();
             }
-            Assert.AreEqual(3L, JsonReader.Int64(JsonReader.Parse(state), "renewals"));
+            Assert.AreEqual(3L, JsonContract.Read<SessionState>(state).Renewals);
             using (UserTokenSession restored = NewClient(options).RestoreSession(Emulator.Version, Emulator.SiteId,
                 Emulator.StaffUsername, Emulator.StaffPassword, state))
             {
@@ -194,10 +195,10 @@ namespace UserToken.Tests
             }
             Assert.AreEqual(1L, other.Stats.Issue.Calls);
             Assert.AreEqual(2L, Emulator.Count("issue"));
-            List<object> requests = Emulator.RequestList();
-            object issue = requests[requests.Count - 1];
-            Assert.AreEqual("/public/v" + version + "/usertoken/issue", JsonReader.String(issue, "path"));
-            StringAssert.Contains("\"Username\":\"" + username + "\"", JsonReader.String(issue, "body"));
+            List<RecordedRequest> requests = Emulator.RequestList();
+            RecordedRequest issue = requests[requests.Count - 1];
+            Assert.AreEqual("/public/v" + version + "/usertoken/issue", issue.Path);
+            StringAssert.Contains("\"Username\":\"" + username + "\"", issue.Body);
         }
 
         [Test]
@@ -276,20 +277,58 @@ namespace UserToken.Tests
 
         private static string AccessToken(string state)
         {
-            return JsonReader.String(JsonReader.Parse(state), "access_token");
+            return JsonContract.Read<SessionState>(state).AccessToken;
         }
 
         private bool TokenIsRevoked(string token)
         {
-            object tokens = JsonReader.Member(JsonReader.Parse(Emulator.Send("GET", "/_emulator/tokens", null)), "tokens");
-            foreach (object entry in (List<object>)tokens)
+            string json = Emulator.Send("GET", "/_emulator/tokens", null);
+            foreach (EmulatorToken entry in JsonContract.Read<EmulatorTokens>(json).Tokens)
             {
-                if (JsonReader.String(entry, "token") == token)
+                if (entry.Token == token)
                 {
-                    return (bool)JsonReader.Member(entry, "revoked");
+                    return entry.Revoked;
                 }
             }
             throw new InvalidOperationException("the emulator does not know the token");
+        }
+
+        /// <summary>What the tests read of an exported state.</summary>
+        [DataContract]
+        private sealed class SessionState
+        {
+            [DataMember(Name = "access_token", IsRequired = false)]
+            public string AccessToken { get; set; }
+
+            [DataMember(Name = "renewals", IsRequired = false)]
+            public long? Renewals { get; set; }
+
+            [DataMember(Name = "site_id", IsRequired = false)]
+            public string SiteId { get; set; }
+
+            [DataMember(Name = "username", IsRequired = false)]
+            public string Username { get; set; }
+
+            [DataMember(Name = "version", IsRequired = false)]
+            public string Version { get; set; }
+        }
+
+        /// <summary>{"tokens":[{"token","revoked",...}]}</summary>
+        [DataContract]
+        private sealed class EmulatorTokens
+        {
+            [DataMember(Name = "tokens", IsRequired = false)]
+            public List<EmulatorToken> Tokens { get; set; }
+        }
+
+        [DataContract]
+        private sealed class EmulatorToken
+        {
+            [DataMember(Name = "token", IsRequired = false)]
+            public string Token { get; set; }
+
+            [DataMember(Name = "revoked", IsRequired = false)]
+            public bool Revoked { get; set; }
         }
     }
 }
