@@ -24,10 +24,10 @@ def test_a_new_client_has_done_nothing(client: usertoken.Client) -> None:
 
 
 def test_calls_and_requests_of_each_call(client: usertoken.Client, emulator: Emulator) -> None:
-    token = client.issue(*STAFF)
-    client.renew(token.access_token)
-    client.renew(token.access_token)
-    client.revoke(token.access_token)
+    token = client.issue(*STAFF, site_id=-99)
+    client.renew(token.access_token, site_id=-99)
+    client.renew(token.access_token, site_id=-99)
+    client.revoke(token.access_token, site_id=-99)
     stats = client.stats()
     assert stats.issue == usertoken.CallStats(calls=1, requests=1, failures={})
     assert stats.renew == usertoken.CallStats(calls=2, requests=2, failures={})
@@ -37,7 +37,7 @@ def test_calls_and_requests_of_each_call(client: usertoken.Client, emulator: Emu
 
 def test_requests_count_retries(client: usertoken.Client, emulator: Emulator) -> None:
     emulator.fault(kind="status", status=503, call="issue", count=1)
-    client.issue(*STAFF)  # the retry succeeds
+    client.issue(*STAFF, site_id=-99)  # the retry succeeds
     stats = client.stats()
     assert (stats.issue.calls, stats.issue.requests, stats.issue.failures) == (1, 2, {})
     assert stats.issue.requests == emulator.stats()["issue"]
@@ -45,12 +45,12 @@ def test_requests_count_retries(client: usertoken.Client, emulator: Emulator) ->
 
 def test_failures_by_result_name(client: usertoken.Client, emulator: Emulator) -> None:
     with pytest.raises(usertoken.DeniedError):
-        client.issue(OWNER[0], "wrong")
+        client.issue(OWNER[0], "wrong", site_id=-99)
     emulator.fault(kind="status", status=503, call="issue", count=3)
     with pytest.raises(usertoken.ServerError):
-        client.issue(*STAFF)  # max_retries 2: three requests
+        client.issue(*STAFF, site_id=-99)  # max_retries 2: three requests
     with pytest.raises(usertoken.DeniedError):
-        client.revoke("no-such-token")
+        client.revoke("no-such-token", site_id=-99)
     stats = client.stats()
     assert stats.issue == usertoken.CallStats(
         calls=2, requests=4, failures={"UT_DENIED": 1, "UT_SERVER_ERROR": 1})
@@ -62,7 +62,7 @@ def test_failures_by_result_name(client: usertoken.Client, emulator: Emulator) -
 
 def test_argument_errors_are_not_calls(client: usertoken.Client, emulator: Emulator) -> None:
     with pytest.raises(usertoken.InvalidArgumentError):
-        client.issue("", "x")
+        client.issue("", "x", site_id=-99)
     with pytest.raises(usertoken.InvalidArgumentError):
         client.renew("token", site_id="not a site")
     stats = client.stats()
@@ -87,7 +87,7 @@ def test_a_cancelled_async_call_is_counted_as_cancelled(emulator: Emulator) -> N
     emulator.fault(kind="hang", call="issue")
     with make_client(emulator, timeout_ms=60_000) as client:
         async def main() -> None:
-            task = asyncio.create_task(client.aio.issue(*STAFF))
+            task = asyncio.create_task(client.aio.issue(*STAFF, site_id=-99))
             await asyncio.sleep(0)
             assert wait_for(lambda: emulator.stats()["issue"] == 1)
             task.cancel()
@@ -101,7 +101,7 @@ def test_a_cancelled_async_call_is_counted_as_cancelled(emulator: Emulator) -> N
 
 def test_each_client_counts_its_own(emulator: Emulator) -> None:
     with make_client(emulator) as first, make_client(emulator) as second:
-        first.issue(*STAFF)
+        first.issue(*STAFF, site_id=-99)
         assert second.stats().issue == NOTHING
         assert first.stats().issue.calls == 1
 

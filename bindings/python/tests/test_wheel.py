@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import usertoken
 from usertoken import _native
 from support import API_KEY, BINDING, ROOT, SITE_ID, STAFF
 

@@ -225,10 +225,12 @@ class SessionAsyncCalls:
         expiry, else renewed or issued anew, joining a refresh that another caller (blocking
         or async) already runs.
 
-        :raises ValueError: the session is closed (when the coroutine starts).
-        :raises usertoken.UserTokenError: the subclass for the failure when no valid token
-            could be had (a refresh failed and the current token has expired);
-            :class:`~usertoken.CancelledError` when the client was closed first.
+        Raises:
+            DeniedError, ConnectError, RequestTimeoutError, RateLimitedError, ServerError,
+            HttpError, DecodeError: no valid token could be had (a refresh failed and the
+                current token has expired).
+            CancelledError: the client was closed first, or the request was cancelled.
+            ValueError: the session is closed (when the coroutine starts).
         """
         return _session_token(self._handle, self._client)
 

@@ -190,11 +190,14 @@ class Client:
         of another login) a new token is issued at once, as :meth:`session` does. ``site_id``
         has no default: a state restored for the wrong site would silently log in there.
 
-        :raises InvalidArgumentError: ``state`` is not a session state (or is longer than
-            64 KiB), or another argument is malformed; nothing is sent.
-        :raises ValueError: the client is closed.
-        :raises usertoken.UserTokenError: the subclass for the failure of the issue, when one
-            was needed (e.g. :class:`~usertoken.DeniedError` for wrong credentials).
+        Raises:
+            InvalidArgumentError: ``state`` is not a session state (or is longer than 64 KiB),
+                or another argument is malformed; nothing is sent.
+            NullArgumentError: an argument was ``None``; nothing was sent.
+            DeniedError, ConnectError, RequestTimeoutError, RateLimitedError, ServerError,
+            HttpError, DecodeError: the issue that was needed failed.
+            CancelledError: the client was closed by another thread during the call.
+            ValueError: the client is closed.
         """
         args = _target(version, site_id) + (c_string(username, "username"), c_string(password, "password"),
                                              c_string(state, "state"))
@@ -213,7 +216,8 @@ class Client:
         included: what the API counts against the site and key) and the failures by result
         name. Sends nothing.
 
-        :raises ValueError: the client is closed.
+        Raises:
+            ValueError: the client is closed.
         """
         return stats_result(self._call(lib.ut_client_stats, ()))
 

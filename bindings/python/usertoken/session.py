@@ -68,7 +68,8 @@ class Session:
         nightly reset, a migration): the next :meth:`token` issues a new one, a single issue
         however many threads ask at once. The refused token is not revoked.
 
-        :raises ValueError: the session is closed.
+        Raises:
+            ValueError: the session is closed.
         """
         with self._handle.borrow() as session:
             result = lib.ut_session_invalidate(session)
@@ -82,12 +83,15 @@ class Session:
         **The state holds a live bearer token: it is a secret.** Store it where only its owner
         can read it (a file with mode 0600, a secrets store) and never log it. It holds the
         token, its expiry, the renewals used, the version, site id and username; never the
-        password. After :meth:`revoke` or :meth:`invalidate` the session first issues a new
-        token, so what is exported is always usable.
+        password. After :meth:`revoke` or :meth:`invalidate`, or once the token has expired,
+        the session first gets a new token, so what is exported is always usable.
 
-        :raises ValueError: the session is closed.
-        :raises usertoken.UserTokenError: the subclass for the failure of the issue that a
-            revoked or invalidated session needs first.
+        Raises:
+            DeniedError, ConnectError, RequestTimeoutError, RateLimitedError, ServerError,
+            HttpError, DecodeError: the refresh that a revoked, invalidated or expired
+                session needs first failed.
+            CancelledError: the session's client was closed.
+            ValueError: the session is closed.
         """
         return self._call(lib.ut_session_export) or ""
 
