@@ -128,7 +128,8 @@ static int held_completed(void *unused) {
 int main(void) {
     emulator emu;
     emulator_private(&emu);
-    client = client_for(&emu, "\"session_renew_margin_s\":100000000");
+    /* A long timeout_ms: the held request must stay held however long the forks take. */
+    client = client_for(&emu, "\"session_renew_margin_s\":100000000,\"timeout_ms\":3600000");
     ut_session *session = session_made_elsewhere(client);
 
     emu_fault(&emu, "{\"kind\":\"hang\",\"call\":\"revoke\"}");

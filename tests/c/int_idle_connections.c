@@ -1,7 +1,9 @@
 /* int_idle_connections: servers close keep-alive connections that sit idle. Against an
  * emulator that closes them after 200 ms (a FIN), and one connection reset (an RST) once idle,
  * every call made after the close succeeds at its first attempt: a connection the server has
- * closed is never used for a request (no retries are allowed here). */
+ * closed is never used for a request (no retries are allowed here). The waits leave the
+ * server ample time to close (a close that crosses a request in flight is a race no client
+ * can win, and a loaded machine can delay the server's timer). */
 #include <unistd.h>
 
 #include "check.h"
@@ -26,13 +28,13 @@ int main(void) {
     long long issues = 0;
     for (int i = 0; i < 3; i++) {
         issue_once(&emu, client, ++issues);
-        usleep(400 * 1000); /* twice the idle timeout: the connection is gone (FIN) */
+        usleep(700 * 1000); /* well past the idle timeout: the connection is gone (FIN) */
     }
 
     /* The next connection is reset 100 ms after its answer, instead of closed. */
     emu_fault(&emu, "{\"kind\":\"reset_when_idle\",\"idle_ms\":100,\"call\":\"issue\"}");
     issue_once(&emu, client, ++issues);
-    usleep(150 * 1000);
+    usleep(600 * 1000);
     issue_once(&emu, client, ++issues);
 
     ut_client_free(client);
