@@ -177,7 +177,7 @@ fn each_status_maps_to_its_code_after_the_right_number_of_attempts() {
         (401, "UT_DENIED", 1),
         (403, "UT_DENIED", 1),
     ] {
-        f.control("DELETE", "/_emulator/requests", "");
+        f.clear_requests();
         f.fault(&json!({"kind": "status", "status": status, "count": attempts}).to_string());
         let value = error_of(c.issue(USERNAME, PASSWORD), expected);
         assert_eq!(value["http_status"], status);

@@ -82,7 +82,7 @@ fn cell(fault: &Value, expected: &Expect, call: Call, closed_port: bool) {
     fault["call"] = Value::String(call.route().to_owned());
     if !closed_port {
         f.fault(&fault.to_string());
-        f.control("DELETE", "/_emulator/requests", "");
+        f.clear_requests();
     }
 
     let started = Instant::now();

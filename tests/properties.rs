@@ -53,7 +53,7 @@ fn any_credentials_reach_the_server_byte_exact() {
     let c = f.client(r#""max_retries":0"#);
     runner(48)
         .run(&(awkward_text(64), awkward_text(64)), |(username, password)| {
-            f.control("DELETE", "/_emulator/requests", "");
+            f.clear_requests();
             let (code, text) = c.issue(&username, &password);
             prop_assert_eq!(code, "UT_DENIED", "{}", text);
             let request = last_request(&f);
@@ -102,7 +102,7 @@ fn any_printable_authorization_reaches_the_server_as_given() {
     let c = f.client(r#""max_retries":0"#);
     runner(48)
         .run(&("[ -~]{1,200}", any::<bool>()), |(authorization, renew)| {
-            f.control("DELETE", "/_emulator/requests", "");
+            f.clear_requests();
             let (code, _) = if renew { c.renew(&authorization) } else { c.revoke(&authorization) };
             prop_assert_eq!(code, "UT_DENIED");
             let request = last_request(&f);

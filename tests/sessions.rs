@@ -23,7 +23,7 @@ fn a_fresh_token_is_served_without_any_request() {
         assert_eq!(session.ok_token(), first);
     }
     assert_eq!(counts(&f), (1, 0, 0));
-    let issued = &f.control("GET", "/_emulator/tokens", "").1["tokens"][0];
+    let issued = &f.tokens()[0];
     assert_eq!(issued["token"], first.as_str(), "the bare token, not JSON");
 }
 
@@ -100,14 +100,14 @@ fn a_failed_refresh_serves_the_still_valid_token() {
     let c = f.client(r#""max_retries":0"#);
     f.advance_clock(-(DAY - 1800));
     let session = Session::new(&c, USERNAME, PASSWORD).unwrap();
-    let issued = f.control("GET", "/_emulator/tokens", "").1["tokens"][0]["token"].as_str().unwrap().to_owned();
+    let issued = f.tokens()[0]["token"].as_str().unwrap().to_owned();
     f.fault(r#"{"kind":"status","status":503,"call":"renew"}"#);
     assert_eq!(session.ok_token(), issued);
     assert_eq!(counts(&f), (1, 1, 0));
     let refreshed = session.ok_token();
     assert_ne!(refreshed, issued, "the next call refreshes for real, taking the renewed token");
     assert_eq!(counts(&f), (1, 2, 0));
-    let tokens = f.control("GET", "/_emulator/tokens", "").1["tokens"].clone();
+    let tokens = f.tokens();
     assert_eq!((&tokens[1]["token"], &tokens[1]["renewals"]), (&Value::from(refreshed), &Value::from(1)));
 }
 

@@ -5,9 +5,10 @@ use std::time::SystemTime;
 
 use hyper::header::{HeaderName, AUTHORIZATION};
 use hyper::{HeaderMap, Method, StatusCode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::call::Call;
 use crate::clock::rfc3339;
 use crate::config::BearerPrefix;
 use crate::reply::{self, Reply};
@@ -16,31 +17,6 @@ use crate::tokens::{Granted, Refusal};
 
 const API_KEY: HeaderName = HeaderName::from_static("api-key");
 const SITE_ID: HeaderName = HeaderName::from_static("siteid");
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Call {
-    Issue,
-    Renew,
-    Revoke,
-}
-
-impl Call {
-    fn name(self) -> &'static str {
-        match self {
-            Call::Issue => "issue",
-            Call::Renew => "renew",
-            Call::Revoke => "revoke",
-        }
-    }
-
-    pub(crate) fn method(self) -> Method {
-        match self {
-            Call::Issue | Call::Renew => Method::POST,
-            Call::Revoke => Method::DELETE,
-        }
-    }
-}
 
 pub(crate) enum Route {
     Call(Call),
@@ -83,7 +59,7 @@ fn call_at(path: &str) -> Option<Call> {
     {
         return None;
     }
-    [Call::Issue, Call::Renew, Call::Revoke].into_iter().find(|call| operation.eq_ignore_ascii_case(call.name()))
+    Call::ALL.into_iter().find(|call| operation.eq_ignore_ascii_case(call.name()))
 }
 
 /// Why a request was turned down; becomes the API's error envelope.

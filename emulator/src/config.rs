@@ -1,9 +1,9 @@
 //! Who may call the emulated API (the accepted API keys and the sites with their staff), and
 //! the choices it makes where the real API's behaviour is undocumented.
 
-use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
-use crate::directory::Directory;
+use serde::{Deserialize, Serialize};
 
 /// The API keys and sites the emulator accepts, and how it answers where Mindbody leaves the
 /// behaviour open.
@@ -93,6 +93,8 @@ pub struct UserConfig {
     pub user_type: String,
 }
 
+const USER_TYPES: [&str; 3] = ["Staff", "Owner", "Admin"];
+
 fn staff() -> String {
     "Staff".to_owned()
 }
@@ -136,7 +138,51 @@ impl EmulatorConfig {
     /// Parses and checks a configuration document; the error says what is wrong with it.
     pub fn from_json(text: &str) -> Result<EmulatorConfig, String> {
         let config: EmulatorConfig = serde_json::from_str(text).map_err(|e| format!("invalid emulator config: {e}"))?;
-        Directory::new(&config)?;
+        config.check()?;
         Ok(config)
     }
+
+    /// Refuses what could make a lookup ambiguous or an answer invalid.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        if !matches!(self.bad_credentials_status, 401 | 403) {
+            return Err(format!(
+                "invalid emulator config: bad_credentials_status is {}; expected 401 or 403",
+                self.bad_credentials_status
+            ));
+        }
+        if self.api_keys.iter().any(String::is_empty) {
+            // An empty API-Key header counts as a missing one, so this key could never match.
+            return Err("invalid emulator config: an API key is empty".to_owned());
+        }
+        let mut sites = HashSet::new();
+        for site in &self.sites {
+            let mut usernames = HashSet::new();
+            for user in &site.users {
+                if user.username.is_empty() {
+                    return Err(format!("invalid emulator config: site {} has a user with an empty username", site.id));
+                }
+                if !USER_TYPES.contains(&user.user_type.as_str()) {
+                    return Err(format!(
+                        "invalid emulator config: user {:?} has type {:?}; expected Staff, Owner or Admin",
+                        user.username, user.user_type
+                    ));
+                }
+                if !usernames.insert(fold(&user.username)) {
+                    return Err(format!(
+                        "invalid emulator config: site {} lists username {:?} twice (usernames ignore case)",
+                        site.id, user.username
+                    ));
+                }
+            }
+            if !sites.insert(site.id) {
+                return Err(format!("invalid emulator config: site {} is listed twice", site.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Usernames compare case-insensitively, as the real service does.
+pub(crate) fn fold(username: &str) -> String {
+    username.to_lowercase()
 }

@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio::time::sleep;
 
+/// How long a keep-alive connection may sit idle before the emulator closes it, unless told
+/// otherwise: 5 s, as common servers do (Node.js's `keepAliveTimeout`, for one).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How a connection ends when the server, not the client, ends it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Ending {
@@ -81,7 +85,7 @@ impl Connection {
     /// Ends the connection once it has been idle for `after` (the emulator's idle timeout when
     /// `None`, or 5 s when that is off), instead of the idle timeout's close.
     pub(crate) fn end_when_idle(&self, after: Option<Duration>, ending: Ending) {
-        let after = after.or(self.idle_timeout).unwrap_or(crate::DEFAULT_IDLE_TIMEOUT);
+        let after = after.or(self.idle_timeout).unwrap_or(DEFAULT_IDLE_TIMEOUT);
         self.endings().when_idle = Some((after, ending));
         self.changed.notify_one();
     }

@@ -7,9 +7,13 @@ use hyper::header::HeaderValue;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::api::Call;
-use crate::inject::OVERSIZED_MIN_BYTES;
+use crate::call::Call;
 
+/// An `oversized` fault's answer: a valid issue answer whose `Pad` fills it to the size asked.
+pub(crate) const OVERSIZED_HEAD: &str = r#"{"TokenType":"Bearer","AccessToken":"oversized-token","Pad":""#;
+pub(crate) const OVERSIZED_TAIL: &str = r#""}"#;
+/// The size of the oversized document with an empty `Pad`.
+pub(crate) const OVERSIZED_MIN_BYTES: usize = OVERSIZED_HEAD.len() + OVERSIZED_TAIL.len();
 /// Large enough for any client limit worth testing, small enough not to exhaust memory.
 const OVERSIZED_MAX_BYTES: usize = 256 * 1024 * 1024;
 

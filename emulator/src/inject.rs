@@ -11,13 +11,8 @@ use tokio::time::sleep;
 
 use crate::connection::{Connection, Ending};
 use crate::echo;
-use crate::faults::{AfterBody, Fault, Kind};
+use crate::faults::{AfterBody, Fault, Kind, OVERSIZED_HEAD, OVERSIZED_MIN_BYTES, OVERSIZED_TAIL};
 use crate::reply::{self, Body, Reply};
-
-const OVERSIZED_HEAD: &str = r#"{"TokenType":"Bearer","AccessToken":"oversized-token","Pad":""#;
-const OVERSIZED_TAIL: &str = r#""}"#;
-/// The size of the oversized document with an empty `Pad`.
-pub(crate) const OVERSIZED_MIN_BYTES: usize = OVERSIZED_HEAD.len() + OVERSIZED_TAIL.len();
 
 /// The request a fault acts on, as received.
 pub(crate) struct Received<'a> {

@@ -16,24 +16,34 @@
 //! # drop(emulator);
 //! ```
 
-mod api;
+// Each module uses only modules listed before it.
+// The parts, each alone: the calls, time, the configuration, a connection's life, tokens'
+// signatures, the request record, the answers' shapes, the certificate.
+mod call;
 mod clock;
 mod config;
 mod connection;
-mod control;
-mod directory;
-mod dispatch;
-mod echo;
-mod faults;
-mod inject;
 mod jwt;
 mod record;
 mod reply;
-mod server;
-mod state;
-mod stats;
 mod tls;
+// What a running emulator remembers, then all of it together.
+mod directory;
+mod faults;
+mod stats;
 mod tokens;
+// The `echo` fault's body; the state every connection shares.
+mod echo;
+mod state;
+// The answers: the API's, the control endpoints', a fault's.
+mod api;
+mod control;
+mod inject;
+// The way of a request, then the sockets it arrives on.
+mod dispatch;
+mod server;
+// The other side: a client of the control endpoints, for tests and tools.
+mod control_client;
 
 use std::io;
 use std::net::SocketAddr;
@@ -41,19 +51,18 @@ use std::sync::{mpsc, Arc};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use serde_json::Value;
 use tokio::sync::oneshot;
 
 pub use config::{BearerPrefix, EmulatorConfig, OldToken, RenewToken, SiteConfig, UserConfig};
+pub use connection::DEFAULT_IDLE_TIMEOUT;
+pub use control_client::Control;
 
 use state::State;
 use tls::Tls;
 
 /// Runtime worker threads unless told otherwise.
 pub const DEFAULT_THREADS: usize = 2;
-
-/// How long a keep-alive connection may sit idle before the emulator closes it, unless told
-/// otherwise: 5 s, as common servers do (Node.js's `keepAliveTimeout`, for one).
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How an emulator is started: [`Emulator::builder`], then the settings that differ from the
 /// defaults, then [`Builder::start`].
@@ -105,6 +114,7 @@ pub struct Emulator {
     addr: SocketAddr,
     /// The generated authority's certificate, PEM, when serving HTTPS.
     ca_pem: Option<String>,
+    control: Control,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -186,7 +196,15 @@ impl Emulator {
             runtime.shutdown_timeout(Duration::from_secs(1));
         })?;
         match ready_rx.recv() {
-            Ok(Ok(addr)) => Ok(Emulator { addr, ca_pem, stop: Some(stop), thread: Some(thread) }),
+            Ok(Ok(addr)) => {
+                let control = Control::new(addr);
+                let mut emulator = Emulator { addr, ca_pem, control, stop: Some(stop), thread: Some(thread) };
+                if let Some(ca_pem) = &emulator.ca_pem {
+                    // On failure the emulator is dropped, which stops it.
+                    emulator.control = Control::with_ca(addr, ca_pem)?;
+                }
+                Ok(emulator)
+            }
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(e)
@@ -212,6 +230,66 @@ impl Emulator {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The client of this emulator's control endpoints, which the methods below use.
+    pub fn control(&self) -> &Control {
+        &self.control
+    }
+
+    /// See [`Control::health`].
+    pub fn health(&self) -> io::Result<Value> {
+        self.control.health()
+    }
+
+    /// See [`Control::reset`].
+    pub fn reset(&self) -> io::Result<Value> {
+        self.control.reset()
+    }
+
+    /// See [`Control::clock`].
+    pub fn clock(&self) -> io::Result<Value> {
+        self.control.clock()
+    }
+
+    /// See [`Control::advance_clock`].
+    pub fn advance_clock(&self, seconds: i64) -> io::Result<Value> {
+        self.control.advance_clock(seconds)
+    }
+
+    /// See [`Control::faults`].
+    pub fn faults(&self) -> io::Result<Value> {
+        self.control.faults()
+    }
+
+    /// See [`Control::add_faults`].
+    pub fn add_faults(&self, faults: &str) -> io::Result<Value> {
+        self.control.add_faults(faults)
+    }
+
+    /// See [`Control::clear_faults`].
+    pub fn clear_faults(&self) -> io::Result<Value> {
+        self.control.clear_faults()
+    }
+
+    /// See [`Control::requests`].
+    pub fn requests(&self) -> io::Result<Value> {
+        self.control.requests()
+    }
+
+    /// See [`Control::clear_requests`].
+    pub fn clear_requests(&self) -> io::Result<Value> {
+        self.control.clear_requests()
+    }
+
+    /// See [`Control::tokens`].
+    pub fn tokens(&self) -> io::Result<Value> {
+        self.control.tokens()
+    }
+
+    /// See [`Control::stats`].
+    pub fn stats(&self) -> io::Result<Value> {
+        self.control.stats()
     }
 }
 

@@ -29,7 +29,8 @@ pub(crate) struct State {
 impl State {
     /// Everything `config` says; an invalid configuration is refused with the reason.
     pub(crate) fn new(config: &EmulatorConfig) -> Result<State, String> {
-        let directory = Directory::new(config)?;
+        config.check()?;
+        let directory = Directory::new(config);
         let bad_credentials = StatusCode::from_u16(config.bad_credentials_status).map_err(|e| e.to_string())?;
         let renew = RenewPolicy { token: config.renew_token, old_token: config.old_token_after_renew };
         Ok(State {

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::api::Call;
+use crate::call::Call;
 
 #[derive(Serialize)]
 pub(crate) struct StatsView {

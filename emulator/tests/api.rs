@@ -12,7 +12,7 @@ use ut_emulator::{BearerPrefix, Emulator, EmulatorConfig, OldToken};
 fn issue_answers_the_issue_response_shape() {
     let emulator = start();
     let mut http = connect(&emulator);
-    let now = http.control("GET", "clock", "")["now"].as_str().unwrap().to_owned();
+    let now = emulator.clock().unwrap()["now"].as_str().unwrap().to_owned();
     let response = http.issue("Siteowner", "apitest1234");
     assert_eq!(response.status, 200);
     assert_eq!(response.header("content-type"), Some("application/json"));
@@ -195,11 +195,11 @@ fn renew_answers_a_new_token_expiring_a_day_after_the_current_expiry() {
     // Renewing the new token extends from its expiry; the old one still works until its own.
     let renewed = http.renew(&new_token).json();
     assert_eq!(unix_s(renewed["Expires"].as_str().unwrap()), first_expiry + 2 * 86_400);
-    let listed = http.control("GET", "tokens", "")["tokens"].clone();
+    let listed = emulator.tokens().unwrap()["tokens"].clone();
     assert_eq!(listed.as_array().unwrap().len(), 3);
     assert_eq!((listed[0]["token"].as_str(), &listed[0]["replaced"]), (Some(token.as_str()), &json!(true)));
     assert_eq!(listed[2]["renewals"], 2);
-    http.control("POST", "clock", &format!(r#"{{"advance_s": {}}}"#, 86_400));
+    emulator.advance_clock(86_400).unwrap();
     assert_eq!(http.revoke(&token).error_message(), "The access token has expired.");
     assert_eq!(http.revoke(renewed["AccessToken"].as_str().unwrap()).status, 200);
 }
@@ -238,7 +238,7 @@ fn renew_can_keep_the_same_token() {
     assert_eq!(unix_s(renewed["Expires"].as_str().unwrap()), expiry + 86_400);
     // Its exp still says the first expiry, but it lives on past it.
     assert_eq!(jwt(token).1["exp"].as_u64(), Some(expiry));
-    http.control("POST", "clock", r#"{"advance_s": 86400}"#);
+    emulator.advance_clock(86400).unwrap();
     assert_eq!(http.renew(token).status, 200);
 }
 
@@ -290,7 +290,7 @@ fn seven_renewals_then_forbidden() {
     assert_eq!(response.error_code(), "DeniedAccess");
     assert!(response.error_message().contains("maximum number of renewals"));
     assert_eq!(http.renew(&first).status, 403, "renewals are counted for the grant, not per token");
-    let listed = http.control("GET", "tokens", "");
+    let listed = emulator.tokens().unwrap();
     assert_eq!(listed["tokens"].as_array().unwrap().len(), 8);
     assert_eq!(listed["tokens"][7]["renewals"], 7);
     // The token itself still works until it expires: it can be revoked.
@@ -309,10 +309,10 @@ fn renew_refuses_unknown_expired_and_missing_tokens() {
     assert_eq!((response.status, response.error_code()), (401, "DeniedAccess".to_owned()));
 
     let token = http.token();
-    http.control("POST", "clock", r#"{"advance_s": 86399}"#);
+    emulator.advance_clock(86399).unwrap();
     assert_eq!(http.renew(&token).status, 200, "a second before expiry it still renews");
     let token = http.token();
-    http.control("POST", "clock", r#"{"advance_s": 86400}"#);
+    emulator.advance_clock(86400).unwrap();
     let response = http.renew(&token);
     assert_eq!(response.status, 401, "now == expires counts as expired");
     assert!(!response.error_message().contains(&token), "the token is never echoed");
@@ -351,7 +351,7 @@ fn revoke_answers_an_empty_object_once() {
     let response = http.send("DELETE", REVOKE, &[("API-Key", API_KEY), ("SiteId", "-99")], b"");
     assert_eq!(response.status, 401);
     let token = http.token();
-    http.control("POST", "clock", r#"{"advance_s": 90000}"#);
+    emulator.advance_clock(90000).unwrap();
     assert_eq!(http.revoke(&token).status, 401, "an expired token cannot be revoked");
 }
 
@@ -404,7 +404,7 @@ fn one_connection_serves_many_requests() {
     for _ in 0..20 {
         assert_eq!(http.read_response().unwrap().body, br#"{"ok":true}"#);
     }
-    assert_eq!(http.control("GET", "stats", "")["issue"], 500);
+    assert_eq!(emulator.stats().unwrap()["issue"], 500);
 }
 
 #[test]
@@ -414,8 +414,7 @@ fn a_body_over_one_mebibyte_is_refused_and_still_recorded() {
     let body = vec![b' '; 1024 * 1024 + 1];
     let response = http.send("POST", ISSUE, &[("API-Key", API_KEY), ("SiteId", "-99")], &body);
     assert_eq!((response.status, response.error_code()), (413, "PayloadTooLarge".to_owned()));
-    let mut http = connect(&emulator);
-    let recorded = http.control("GET", "requests", "");
+    let recorded = emulator.requests().unwrap();
     assert_eq!(recorded["requests"].as_array().unwrap().len(), 1);
     assert_eq!(recorded["requests"][0]["body"], "");
 }

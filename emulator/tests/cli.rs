@@ -9,6 +9,7 @@ use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 use common::Http;
 use serde_json::json;
+use ut_emulator::Control;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ut-emulator");
 
@@ -56,7 +57,7 @@ fn prints_one_line_serves_and_exits_cleanly_on_sigterm() {
     let running = Running::start(&[]);
     assert_eq!(running.addr.ip().to_string(), "127.0.0.1");
     let mut http = Http::connect(running.addr);
-    assert_eq!(http.control("GET", "health", ""), json!({"ok": true}));
+    assert_eq!(Control::new(running.addr).health().unwrap(), json!({"ok": true}));
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200);
     let (code, rest) = running.stop("-TERM");
     assert_eq!(code, Some(0));
@@ -66,7 +67,7 @@ fn prints_one_line_serves_and_exits_cleanly_on_sigterm() {
 #[test]
 fn sigint_exits_cleanly_too() {
     let running = Running::start(&["--threads", "1"]);
-    assert_eq!(Http::connect(running.addr).control("GET", "health", ""), json!({"ok": true}));
+    assert_eq!(Control::new(running.addr).health().unwrap(), json!({"ok": true}));
     assert_eq!(running.stop("-INT").0, Some(0));
 }
 

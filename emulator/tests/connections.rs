@@ -82,10 +82,10 @@ fn a_request_in_progress_is_never_cut_by_the_idle_timeout() {
     let emulator = start_idle(200);
     let mut http = connect(&emulator);
     let token = http.token();
-    http.control("POST", "faults", r#"{"kind":"delay","delay_ms":600,"call":"renew"}"#);
+    emulator.add_faults(r#"{"kind":"delay","delay_ms":600,"call":"renew"}"#).unwrap();
     assert_eq!(http.renew(&token).status, 200, "a slow answer is still an answer");
     // Revoke's two-byte answer, one byte every 300 ms: longer than the idle timeout between bytes.
-    http.control("POST", "faults", r#"{"kind":"trickle","interval_ms":300,"call":"revoke"}"#);
+    emulator.add_faults(r#"{"kind":"trickle","interval_ms":300,"call":"revoke"}"#).unwrap();
     let token = http.token();
     let response = http.revoke(&token);
     assert_eq!((response.status, response.body.as_slice()), (200, &b"{}"[..]));
@@ -105,7 +105,8 @@ fn an_idle_timeout_of_zero_never_closes() {
 fn the_default_idle_timeout_is_five_seconds() {
     let emulator = common::start();
     let mut http = connect(&emulator);
-    assert_eq!(http.control("GET", "health", ""), json!({"ok": true}));
+    let response = http.send("GET", "/_emulator/health", &[], b"");
+    assert_eq!((response.status, response.json()), (200, json!({"ok": true})));
     still_open_for(&mut http, Duration::from_millis(4500));
     let (after, ended) = wait_for_end(&mut http);
     ended.unwrap();
@@ -117,7 +118,7 @@ fn close_when_idle_closes_that_connection_only_after_its_idle_spell() {
     let emulator = common::start();
     let mut http = connect(&emulator);
     let mut other = connect(&emulator);
-    http.control("POST", "faults", r#"{"kind":"close_when_idle","idle_ms":200,"call":"issue"}"#);
+    emulator.add_faults(r#"{"kind":"close_when_idle","idle_ms":200,"call":"issue"}"#).unwrap();
     let response = http.issue("Siteowner", "apitest1234");
     assert_eq!(response.status, 200, "answered normally");
     assert!(response.json()["AccessToken"].is_string());
@@ -133,7 +134,7 @@ fn close_when_idle_closes_that_connection_only_after_its_idle_spell() {
 fn reset_when_idle_resets_the_connection_after_its_idle_spell() {
     let emulator = common::start();
     let mut http = connect(&emulator);
-    http.control("POST", "faults", r#"{"kind":"reset_when_idle","idle_ms":300}"#);
+    emulator.add_faults(r#"{"kind":"reset_when_idle","idle_ms":300}"#).unwrap();
     let token = http.token();
     let started = Instant::now();
     still_open_for(&mut http, Duration::from_millis(150));
@@ -149,7 +150,7 @@ fn reset_when_idle_resets_the_connection_after_its_idle_spell() {
 fn a_request_before_the_spell_ends_postpones_the_reset() {
     let emulator = common::start();
     let mut http = connect(&emulator);
-    http.control("POST", "faults", r#"{"kind":"reset_when_idle","idle_ms":300}"#);
+    emulator.add_faults(r#"{"kind":"reset_when_idle","idle_ms":300}"#).unwrap();
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200);
     sleep(Duration::from_millis(200));
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200);
@@ -161,11 +162,8 @@ fn a_request_before_the_spell_ends_postpones_the_reset() {
 fn reset_when_idle_waits_the_idle_timeout_unless_told() {
     let emulator = start_idle(300);
     let mut http = connect(&emulator);
-    http.control("POST", "faults", r#"{"kind":"reset_when_idle"}"#);
-    assert_eq!(
-        http.control("GET", "faults", "")["faults"][0],
-        json!({"kind": "reset_when_idle", "count": 1, "delay_ms": 0})
-    );
+    emulator.add_faults(r#"{"kind":"reset_when_idle"}"#).unwrap();
+    assert_eq!(emulator.faults().unwrap()["faults"][0], json!({"kind": "reset_when_idle", "count": 1, "delay_ms": 0}));
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200);
     still_open_for(&mut http, Duration::from_millis(200));
     let (after, ended) = wait_for_end(&mut http);

@@ -12,7 +12,7 @@ use ut_emulator::{BearerPrefix, Emulator, EmulatorConfig, OldToken, RenewToken, 
 #[test]
 fn health_answers_ok() {
     let emulator = start();
-    assert_eq!(connect(&emulator).control("GET", "health", ""), json!({"ok": true}));
+    assert_eq!(emulator.health().unwrap(), json!({"ok": true}));
 }
 
 #[test]
@@ -28,17 +28,17 @@ fn url_and_addr_name_the_listening_socket() {
 fn the_clock_advances_and_tokens_expire_with_it() {
     let emulator = start();
     let mut http = connect(&emulator);
-    let before = http.control("GET", "clock", "");
+    let before = emulator.clock().unwrap();
     assert_eq!(before["offset_s"], 0);
     let wall = unix_s(&humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string());
     assert!(unix_s(before["now"].as_str().unwrap()).abs_diff(wall) <= 2);
 
     let token = http.token();
-    let after = http.control("POST", "clock", &json!({"advance_s": 86_400 * 8}).to_string());
+    let after = emulator.advance_clock(86_400 * 8).unwrap();
     assert_eq!(after["offset_s"], 86_400 * 8);
     let moved = unix_s(after["now"].as_str().unwrap()) - unix_s(before["now"].as_str().unwrap());
     assert!((86_400 * 8..=86_400 * 8 + 2).contains(&moved), "moved {moved}s");
-    assert_eq!(http.control("GET", "clock", "")["offset_s"], 86_400 * 8);
+    assert_eq!(emulator.clock().unwrap()["offset_s"], 86_400 * 8);
     assert_eq!(http.renew(&token).status, 401);
 
     // New tokens are dated by the moved clock, their JWT claims included.
@@ -47,7 +47,7 @@ fn the_clock_advances_and_tokens_expire_with_it() {
     let (_, claims) = jwt(issued["AccessToken"].as_str().unwrap());
     assert_eq!(claims["exp"].as_u64(), Some(unix_s(issued["Expires"].as_str().unwrap())));
     assert!(claims["iat"].as_u64().unwrap() >= unix_s(after["now"].as_str().unwrap()));
-    let back = http.control("POST", "clock", r#"{"advance_s": -86400}"#);
+    let back = emulator.advance_clock(-86400).unwrap();
     assert_eq!(back["offset_s"], 86_400 * 7);
 }
 
@@ -68,7 +68,7 @@ fn the_clock_refuses_bad_advances() {
         assert_eq!(response.status, 400, "{body}");
         assert_eq!(response.error_code(), "InvalidParameter");
     }
-    assert_eq!(http.control("GET", "clock", "")["offset_s"], 0);
+    assert_eq!(emulator.clock().unwrap()["offset_s"], 0);
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn tokens_lists_every_token_with_its_state() {
     let second = http.token();
     let renewed = http.renew(&second).json();
     http.revoke(&second);
-    let tokens = http.control("GET", "tokens", "")["tokens"].clone();
+    let tokens = emulator.tokens().unwrap()["tokens"].clone();
     assert_eq!(
         tokens[0],
         json!({"token": first["AccessToken"], "site_id": -99, "username": "Siteowner", "expires": first["Expires"],
@@ -106,8 +106,8 @@ fn requests_are_recorded_raw_and_in_order() {
     );
     http.renew("Bearer abc");
     http.send("GET", "/elsewhere", &[], b"");
-    http.control("GET", "health", "");
-    let requests = http.control("GET", "requests", "")["requests"].as_array().unwrap().clone();
+    emulator.health().unwrap();
+    let requests = emulator.requests().unwrap()["requests"].as_array().unwrap().clone();
     assert_eq!(requests.len(), 3, "control calls are not recorded: {requests:?}");
 
     let first = &requests[0];
@@ -130,8 +130,8 @@ fn requests_are_recorded_raw_and_in_order() {
     assert!(requests[1]["headers"].as_array().unwrap().contains(&json!(["authorization", "Bearer abc"])));
     assert_eq!((requests[2]["method"].as_str(), requests[2]["body"].as_str()), (Some("GET"), Some("")));
 
-    assert_eq!(http.control("DELETE", "requests", ""), json!({}));
-    assert_eq!(http.control("GET", "requests", "")["requests"], json!([]));
+    assert_eq!(emulator.clear_requests().unwrap(), json!({}));
+    assert_eq!(emulator.requests().unwrap()["requests"], json!([]));
 }
 
 #[test]
@@ -142,11 +142,11 @@ fn the_record_keeps_the_newest_ten_thousand() {
         http.write_request("GET", &format!("/n/{n}"), &[], b"");
         assert_eq!(http.read_response().unwrap().status, 404);
     }
-    let requests = http.control("GET", "requests", "")["requests"].as_array().unwrap().clone();
+    let requests = emulator.requests().unwrap()["requests"].as_array().unwrap().clone();
     assert_eq!(requests.len(), 10_000);
     assert_eq!(requests[0]["path"], "/n/5");
     assert_eq!(requests[9_999]["path"], "/n/10004");
-    assert_eq!(http.control("GET", "stats", "")["requests"], 10_005);
+    assert_eq!(emulator.stats().unwrap()["requests"], 10_005);
 }
 
 #[test]
@@ -160,8 +160,8 @@ fn stats_count_api_requests_by_call() {
     http.revoke(&token);
     http.send("GET", "/nowhere", &[], b"");
     http.send("GET", ISSUE, &[], b"");
-    http.control("GET", "health", "");
-    assert_eq!(http.control("GET", "stats", ""), json!({"requests": 7, "issue": 2, "renew": 1, "revoke": 2}));
+    emulator.health().unwrap();
+    assert_eq!(emulator.stats().unwrap(), json!({"requests": 7, "issue": 2, "renew": 1, "revoke": 2}));
 }
 
 #[test]
@@ -169,14 +169,14 @@ fn reset_forgets_everything_but_the_configuration() {
     let emulator = start();
     let mut http = connect(&emulator);
     let token = http.token();
-    http.control("POST", "clock", r#"{"advance_s": 3600}"#);
-    http.control("POST", "faults", r#"{"kind": "status", "call": "renew"}"#);
-    assert_eq!(http.control("POST", "reset", ""), json!({}));
-    assert_eq!(http.control("GET", "tokens", ""), json!({"tokens": []}));
-    assert_eq!(http.control("GET", "faults", ""), json!({"faults": []}));
-    assert_eq!(http.control("GET", "requests", ""), json!({"requests": []}));
-    assert_eq!(http.control("GET", "clock", "")["offset_s"], 0);
-    assert_eq!(http.control("GET", "stats", ""), json!({"requests": 0, "issue": 0, "renew": 0, "revoke": 0}));
+    emulator.advance_clock(3600).unwrap();
+    emulator.add_faults(r#"{"kind": "status", "call": "renew"}"#).unwrap();
+    assert_eq!(emulator.reset().unwrap(), json!({}));
+    assert_eq!(emulator.tokens().unwrap(), json!({"tokens": []}));
+    assert_eq!(emulator.faults().unwrap(), json!({"faults": []}));
+    assert_eq!(emulator.requests().unwrap(), json!({"requests": []}));
+    assert_eq!(emulator.clock().unwrap()["offset_s"], 0);
+    assert_eq!(emulator.stats().unwrap(), json!({"requests": 0, "issue": 0, "renew": 0, "revoke": 0}));
     let response = http.renew(&token);
     assert_eq!(response.status, 401, "tokens are gone and the renew fault with them");
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200);
@@ -194,7 +194,7 @@ fn control_routes_answer_404_and_405_envelopes() {
     let response = http.send("PUT", "/_emulator/faults", &[], b"");
     assert_eq!((response.status, response.header("allow")), (405, Some("GET, POST, DELETE")));
     assert_eq!(http.send("POST", "/_emulator/tokens", &[], b"").status, 405);
-    assert_eq!(http.control("GET", "stats", "")["requests"], 0, "control calls are not API requests");
+    assert_eq!(emulator.stats().unwrap()["requests"], 0, "control calls are not API requests");
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn drop_stops_the_server_promptly_even_with_a_hung_request() {
     let emulator = start();
     let addr = emulator.addr();
     let mut http = connect(&emulator);
-    http.control("POST", "faults", r#"{"kind": "hang"}"#);
+    emulator.add_faults(r#"{"kind": "hang"}"#).unwrap();
     http.write_request("POST", ISSUE, &[], b"");
     let mut idle = connect(&emulator);
     std::thread::sleep(Duration::from_millis(100));
@@ -301,7 +301,7 @@ fn emulators_can_be_started_and_dropped_inside_an_async_runtime() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let emulator = start();
-        assert_eq!(connect(&emulator).control("GET", "health", ""), json!({"ok": true}));
+        assert_eq!(emulator.health().unwrap(), json!({"ok": true}));
         drop(emulator);
         assert!(Emulator::start("256.0.0.1:0", EmulatorConfig::default()).is_err());
     });

@@ -5,11 +5,12 @@ mod common;
 use std::io::ErrorKind;
 use std::time::{Duration, Instant};
 
-use common::{connect, start, Http, API_KEY, ISSUE, RENEW};
+use common::{connect, start, API_KEY, ISSUE, RENEW};
 use serde_json::{json, Value};
+use ut_emulator::Emulator;
 
-fn queue(http: &mut Http, faults: Value) -> Value {
-    http.control("POST", "faults", &faults.to_string())
+fn queue(emulator: &Emulator, faults: Value) -> Value {
+    emulator.add_faults(&faults.to_string()).unwrap()
 }
 
 const HEADERS: [(&str, &str); 2] = [("API-Key", API_KEY), ("SiteId", "-99")];
@@ -20,7 +21,7 @@ fn status_fault_answers_the_error_envelope_with_retry_after() {
     let emulator = start();
     let mut http = connect(&emulator);
     assert_eq!(
-        queue(&mut http, json!({"kind": "status", "status": 503, "retry_after": "2"})),
+        queue(&emulator, json!({"kind": "status", "status": 503, "retry_after": "2"})),
         json!({"queued": 1, "pending": 1})
     );
     let response = http.issue("Siteowner", "apitest1234");
@@ -28,11 +29,7 @@ fn status_fault_answers_the_error_envelope_with_retry_after() {
     assert_eq!(response.header("retry-after"), Some("2"));
     assert_eq!(response.json(), json!({"Error": {"Message": "Injected fault", "Code": "InjectedFault"}}));
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200, "used up after one request");
-    assert_eq!(
-        http.control("GET", "tokens", "")["tokens"].as_array().unwrap().len(),
-        1,
-        "the faulted issue made no token"
-    );
+    assert_eq!(emulator.tokens().unwrap()["tokens"].as_array().unwrap().len(), 1, "the faulted issue made no token");
 }
 
 #[test]
@@ -40,7 +37,7 @@ fn status_fault_defaults_to_500_and_can_carry_any_body() {
     let emulator = start();
     let mut http = connect(&emulator);
     queue(
-        &mut http,
+        &emulator,
         json!({"faults": [
             {"kind": "status"},
             {"kind": "status", "status": 502, "body": "<html>bad gateway</html>", "content_type": "text/html"},
@@ -74,35 +71,35 @@ fn faults_match_their_call_in_queue_order_and_count_down() {
     let emulator = start();
     let mut http = connect(&emulator);
     let token = http.token();
-    queue(&mut http, json!({"kind": "status", "status": 502, "call": "renew", "count": 2}));
-    queue(&mut http, json!({"kind": "status", "status": 503}));
-    let pending = http.control("GET", "faults", "")["faults"].clone();
+    queue(&emulator, json!({"kind": "status", "status": 502, "call": "renew", "count": 2}));
+    queue(&emulator, json!({"kind": "status", "status": 503}));
+    let pending = emulator.faults().unwrap()["faults"].clone();
     assert_eq!(pending[0], json!({"kind": "status", "call": "renew", "count": 2, "delay_ms": 0, "status": 502}));
     assert_eq!(pending[1]["status"], 503);
 
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 503, "the renew fault is skipped for issue");
     assert_eq!(http.renew(&token).status, 502);
     assert_eq!(
-        http.control("GET", "faults", "")["faults"],
+        emulator.faults().unwrap()["faults"],
         json!([{"kind": "status", "call": "renew", "count": 1, "delay_ms": 0, "status": 502}])
     );
     assert_eq!(http.revoke(&token).status, 200, "no fault left for revoke");
     let token = http.token();
     assert_eq!(http.renew(&token).status, 502);
     assert_eq!(http.renew(&token).status, 200);
-    assert_eq!(http.control("GET", "faults", ""), json!({"faults": []}));
+    assert_eq!(emulator.faults().unwrap(), json!({"faults": []}));
 }
 
 #[test]
 fn faults_skip_control_routes_and_unknown_paths_and_can_be_cleared() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "drop", "count": 3}));
-    assert_eq!(http.control("GET", "health", ""), json!({"ok": true}));
+    queue(&emulator, json!({"kind": "drop", "count": 3}));
+    assert_eq!(emulator.health().unwrap(), json!({"ok": true}));
     assert_eq!(http.send("GET", "/elsewhere", &[], b"").status, 404);
     assert_eq!(http.send("GET", ISSUE, &[], b"").status, 405);
-    assert_eq!(http.control("GET", "faults", "")["faults"][0]["count"], 3);
-    assert_eq!(http.control("DELETE", "faults", ""), json!({}));
+    assert_eq!(emulator.faults().unwrap()["faults"][0]["count"], 3);
+    assert_eq!(emulator.clear_faults().unwrap(), json!({}));
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 200);
 }
 
@@ -110,27 +107,26 @@ fn faults_skip_control_routes_and_unknown_paths_and_can_be_cleared() {
 fn the_request_is_recorded_before_a_fault_acts() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "drop"}));
+    queue(&emulator, json!({"kind": "drop"}));
     http.write_request("POST", ISSUE, &[("API-Key", "any")], b"\x00\x01");
     let _ = http.read_to_close();
-    let mut http = connect(&emulator);
-    let requests = http.control("GET", "requests", "")["requests"].clone();
+    let requests = emulator.requests().unwrap()["requests"].clone();
     assert_eq!(requests[0]["body_hex"], "0001");
-    assert_eq!(http.control("GET", "stats", "")["issue"], 1);
+    assert_eq!(emulator.stats().unwrap()["issue"], 1);
 }
 
 #[test]
 fn delay_waits_then_answers_normally() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "delay", "delay_ms": 300}));
+    queue(&emulator, json!({"kind": "delay", "delay_ms": 300}));
     let started = Instant::now();
     let response = http.issue("Siteowner", "apitest1234");
     assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
     assert_eq!(response.status, 200);
     assert!(response.json()["AccessToken"].is_string());
     // delay_ms also postpones any other kind.
-    queue(&mut http, json!({"kind": "status", "status": 504, "delay_ms": 200}));
+    queue(&emulator, json!({"kind": "status", "status": 504, "delay_ms": 200}));
     let started = Instant::now();
     assert_eq!(http.issue("Siteowner", "apitest1234").status, 504);
     assert!(started.elapsed() >= Duration::from_millis(200));
@@ -140,7 +136,7 @@ fn delay_waits_then_answers_normally() {
 fn hang_never_answers() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "hang"}));
+    queue(&emulator, json!({"kind": "hang"}));
     http.stream().set_read_timeout(Some(Duration::from_millis(500))).unwrap();
     http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
     let error = http.read_head().expect_err("a hung request was answered");
@@ -153,7 +149,7 @@ fn hang_never_answers() {
 fn drop_resets_the_connection_without_a_byte() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "drop", "call": "issue"}));
+    queue(&emulator, json!({"kind": "drop", "call": "issue"}));
     http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
     let (data, result) = http.read_to_close();
     assert!(data.is_empty(), "got {:?}", String::from_utf8_lossy(&data));
@@ -165,7 +161,7 @@ fn drop_resets_the_connection_without_a_byte() {
 fn drop_after_a_delay_waits_first() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "drop", "delay_ms": 250}));
+    queue(&emulator, json!({"kind": "drop", "delay_ms": 250}));
     let started = Instant::now();
     http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
     let (data, _) = http.read_to_close();
@@ -177,7 +173,7 @@ fn drop_after_a_delay_waits_first() {
 fn drop_mid_body_sends_half_of_the_normal_response_then_closes() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "drop_mid_body"}));
+    queue(&emulator, json!({"kind": "drop_mid_body"}));
     http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
     let (status, headers) = http.read_head().unwrap();
     assert_eq!(status, 200);
@@ -186,7 +182,7 @@ fn drop_mid_body_sends_half_of_the_normal_response_then_closes() {
     assert_eq!(body.len(), length / 2, "{}", String::from_utf8_lossy(&body));
     assert!(body.starts_with(br#"{"TokenType":"Bearer","AccessToken":""#));
     // The server did the work: the token exists.
-    let tokens = connect(&emulator).control("GET", "tokens", "")["tokens"].clone();
+    let tokens = emulator.tokens().unwrap()["tokens"].clone();
     assert_eq!(tokens.as_array().unwrap().len(), 1);
     assert!(length > 150, "the full issue response is announced, not the half");
 }
@@ -196,7 +192,7 @@ fn trickle_sends_the_normal_body_one_byte_per_interval() {
     let emulator = start();
     let mut http = connect(&emulator);
     let token = http.token();
-    queue(&mut http, json!({"kind": "trickle", "interval_ms": 5, "call": "renew"}));
+    queue(&emulator, json!({"kind": "trickle", "interval_ms": 5, "call": "renew"}));
     let started = Instant::now();
     http.write_request("POST", RENEW, &[("API-Key", API_KEY), ("SiteId", "-99"), ("Authorization", &token)], b"");
     let (status, headers) = http.read_head().unwrap();
@@ -213,15 +209,14 @@ fn trickle_sends_the_normal_body_one_byte_per_interval() {
         "{} bytes in {body_time:?}",
         body.len()
     );
-    assert_eq!(http.control("GET", "tokens", "")["tokens"][0]["renewals"], 1, "the renewal took effect");
+    assert_eq!(emulator.tokens().unwrap()["tokens"][0]["renewals"], 1, "the renewal took effect");
 }
 
 #[test]
 fn trickle_defaults_to_fifty_milliseconds() {
     let emulator = start();
-    let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "trickle"}));
-    assert_eq!(http.control("GET", "faults", "")["faults"][0]["interval_ms"], 50);
+    queue(&emulator, json!({"kind": "trickle"}));
+    assert_eq!(emulator.faults().unwrap()["faults"][0]["interval_ms"], 50);
 }
 
 #[test]
@@ -230,7 +225,7 @@ fn oversized_answers_valid_json_of_exactly_the_size() {
     let mut http = connect(&emulator);
     let minimum = br#"{"TokenType":"Bearer","AccessToken":"oversized-token","Pad":""}"#.len();
     for size in [2_000_000, minimum, minimum + 1] {
-        queue(&mut http, json!({"kind": "oversized", "body_bytes": size}));
+        queue(&emulator, json!({"kind": "oversized", "body_bytes": size}));
         let response = http.issue("Siteowner", "apitest1234");
         assert_eq!(response.status, 200);
         assert_eq!(response.body.len(), size);
@@ -255,7 +250,7 @@ fn redirect_answers_302_with_the_location() {
     let emulator = start();
     let mut http = connect(&emulator);
     queue(
-        &mut http,
+        &emulator,
         json!({"faults": [
             {"kind": "redirect", "location": "http://other.example/public/v6/usertoken/issue"},
             {"kind": "redirect", "location": "/elsewhere", "status": 307, "retry_after": "1"},
@@ -301,7 +296,7 @@ fn invalid_faults_are_refused_whole() {
     }
     let response = http.send("POST", "/_emulator/faults", &[], b"{not json");
     assert_eq!(response.status, 400);
-    assert_eq!(http.control("GET", "faults", ""), json!({"faults": []}), "nothing was queued");
+    assert_eq!(emulator.faults().unwrap(), json!({"faults": []}), "nothing was queued");
 }
 
 #[test]
@@ -317,9 +312,9 @@ fn status_fault_sends_any_2xx_body() {
         format!(r#"{{"TokenType":"Bearer","AccessToken":"{long}"}}"#),
     ];
     for body in &bodies {
-        queue(&mut http, json!({"kind": "status", "status": 200, "call": "renew", "body": body}));
+        queue(&emulator, json!({"kind": "status", "status": 200, "call": "renew", "body": body}));
     }
-    queue(&mut http, json!({"kind": "status", "status": 201, "call": "revoke", "body": bodies[0]}));
+    queue(&emulator, json!({"kind": "status", "status": 201, "call": "revoke", "body": bodies[0]}));
     let token = http.token();
     for body in &bodies {
         let response = http.renew(&token);
@@ -329,17 +324,17 @@ fn status_fault_sends_any_2xx_body() {
     let response = http.revoke(&token);
     assert_eq!((response.status, response.error_code()), (201, "DeniedAccess".to_owned()));
     // The JSON escapes stay escapes on the wire; what they mean is for the client to decode.
-    queue(&mut http, json!({"kind": "status", "status": 200, "body": bodies[3]}));
+    queue(&emulator, json!({"kind": "status", "status": 200, "body": bodies[3]}));
     assert_eq!(http.renew(&token).json()["AccessToken"], "abc\u{0}def");
-    assert_eq!(http.control("GET", "tokens", "")["tokens"][0]["renewals"], 0, "no fault renewed anything");
+    assert_eq!(emulator.tokens().unwrap()["tokens"][0]["renewals"], 0, "no fault renewed anything");
 }
 
 #[test]
 fn echo_puts_the_request_body_into_the_error_message() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "echo", "call": "issue"}));
-    let pending = http.control("GET", "faults", "")["faults"][0].clone();
+    queue(&emulator, json!({"kind": "echo", "call": "issue"}));
+    let pending = emulator.faults().unwrap()["faults"][0].clone();
     assert_eq!(
         pending,
         json!({"kind": "echo", "call": "issue", "count": 1, "delay_ms": 0, "status": 400, "code": "InvalidParameter",
@@ -348,7 +343,7 @@ fn echo_puts_the_request_body_into_the_error_message() {
     let response = http.issue("Siteowner", "p\"w&d<secret>");
     assert_eq!((response.status, response.error_code()), (400, "InvalidParameter".to_owned()));
     assert_eq!(response.error_message(), r#"{"Password":"p\"w&d<secret>","Username":"Siteowner"}"#);
-    assert_eq!(http.control("GET", "tokens", ""), json!({"tokens": []}), "nothing was issued");
+    assert_eq!(emulator.tokens().unwrap(), json!({"tokens": []}), "nothing was issued");
 }
 
 #[test]
@@ -357,7 +352,7 @@ fn echo_can_add_the_headers_and_escape_as_dotnet_does() {
     let mut http = connect(&emulator);
     let token = http.token();
     queue(
-        &mut http,
+        &emulator,
         json!({"kind": "echo", "call": "renew", "status": 401, "code": "DeniedAccess", "echo_headers": true,
                "escape": "dotnet"}),
     );
@@ -371,7 +366,7 @@ fn echo_can_add_the_headers_and_escape_as_dotnet_does() {
     let raw = String::from_utf8(response.body).unwrap();
     assert!(raw.starts_with(r#"{"Error":{"Message":"host: emulator\r\napi-key: test-api-key\r\n"#), "{raw}");
 
-    queue(&mut http, json!({"kind": "echo", "escape": "dotnet"}));
+    queue(&emulator, json!({"kind": "echo", "escape": "dotnet"}));
     let response = http.issue("Siteowner", "\"&'<>+`é😀");
     let raw = String::from_utf8(response.body.clone()).unwrap();
     assert!(
@@ -387,9 +382,9 @@ fn echo_can_add_the_headers_and_escape_as_dotnet_does() {
 fn overstated_length_announces_far_more_than_it_sends_then_closes() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "overstated_length"}));
+    queue(&emulator, json!({"kind": "overstated_length"}));
     assert_eq!(
-        http.control("GET", "faults", "")["faults"][0],
+        emulator.faults().unwrap()["faults"][0],
         json!({"kind": "overstated_length", "count": 1, "delay_ms": 0, "status": 200,
                "body": "{\"TokenType\":\"Bearer\",\"AccessToken\":\"", "announced_bytes": 999_999_999_999_999u64,
                "after_body": "close"})
@@ -405,7 +400,7 @@ fn overstated_length_announces_far_more_than_it_sends_then_closes() {
 
     let mut http = connect(&emulator);
     queue(
-        &mut http,
+        &emulator,
         json!({"kind": "overstated_length", "status": 401, "body": "{}", "announced_bytes": 9_223_372_036_854_775_807u64}),
     );
     http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
@@ -419,7 +414,7 @@ fn overstated_length_announces_far_more_than_it_sends_then_closes() {
 fn overstated_length_can_hang_after_its_body() {
     let emulator = start();
     let mut http = connect(&emulator);
-    queue(&mut http, json!({"kind": "overstated_length", "announced_bytes": 1000, "after_body": "hang"}));
+    queue(&emulator, json!({"kind": "overstated_length", "announced_bytes": 1000, "after_body": "hang"}));
     http.write_request("POST", ISSUE, &HEADERS, CREDENTIALS);
     let (_, headers) = http.read_head().unwrap();
     assert!(headers.contains(&("content-length".to_owned(), "1000".to_owned())));

@@ -10,6 +10,7 @@ use std::time::Duration;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+use serde_json::json;
 use ut_emulator::{Emulator, EmulatorConfig};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ut-emulator");
@@ -196,4 +197,12 @@ fn reset_when_idle_resets_an_https_connection() {
     let error = tls.read_to_end(&mut Vec::new()).expect_err("a reset");
     assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset, "{error}");
     assert!(started.elapsed() >= Duration::from_millis(150), "{:?}", started.elapsed());
+}
+
+#[test]
+fn the_control_methods_work_over_https() {
+    let emulator = Emulator::start_tls("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    assert_eq!(emulator.health().unwrap(), json!({"ok": true}));
+    assert_eq!(emulator.add_faults(r#"{"kind":"drop"}"#).unwrap(), json!({"queued": 1, "pending": 1}));
+    assert_eq!(emulator.faults().unwrap()["faults"][0]["kind"], "drop");
 }

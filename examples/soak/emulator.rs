@@ -1,12 +1,14 @@
 //! The emulator in its own process (so the soak's resident set is the library's alone), and
 //! the thread that keeps queuing random faults into it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+use ut_emulator::Control;
 
 pub struct Emulator {
     child: Child,
@@ -34,6 +36,10 @@ impl Emulator {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    pub fn control(&self) -> Control {
+        Control::new(self.addr)
+    }
 }
 
 impl Drop for Emulator {
@@ -41,22 +47,6 @@ impl Drop for Emulator {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// One control request; the answer's body.
-pub fn control(addr: SocketAddr, method: &str, path: &str, body: &str) -> String {
-    let Ok(mut stream) = TcpStream::connect(addr) else { return String::new() };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    if stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).is_err() {
-        return String::new();
-    }
-    let mut raw = String::new();
-    let _ = stream.read_to_string(&mut raw);
-    raw.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default()
 }
 
 /// A random fault: every kind the emulator has, each short enough for the soak's timeouts
@@ -81,11 +71,11 @@ fn random_fault() -> String {
 
 /// Queues faults in batches of eight until `stop`, pausing while more than 16 are pending
 /// so that they keep mixing with normal answers; counts the faults queued.
-pub fn inject(addr: SocketAddr, stop: Arc<AtomicBool>, queued: Arc<AtomicU64>) {
+pub fn inject(control: Control, stop: Arc<AtomicBool>, queued: Arc<AtomicU64>) {
     while !stop.load(Ordering::SeqCst) {
         let batch: Vec<String> = (0..8).map(|_| random_fault()).collect();
-        let answer = control(addr, "POST", "/_emulator/faults", &format!(r#"{{"faults":[{}]}}"#, batch.join(",")));
-        let pending = answer.split("\"pending\":").nth(1).and_then(|r| r.trim_end_matches('}').parse::<u64>().ok());
+        let answer = control.add_faults(&format!(r#"{{"faults":[{}]}}"#, batch.join(",")));
+        let pending = answer.ok().and_then(|answer| answer["pending"].as_u64());
         if pending.is_some() {
             queued.fetch_add(batch.len() as u64, Ordering::Relaxed);
         }

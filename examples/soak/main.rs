@@ -204,8 +204,8 @@ fn main() {
     let stop = Arc::new(AtomicBool::new(false));
     let faults_queued = Arc::new(AtomicU64::new(0));
     let injector = {
-        let (addr, stop, queued) = (emulator.addr, stop.clone(), faults_queued.clone());
-        std::thread::spawn(move || emulator::inject(addr, stop, queued))
+        let (control, stop, queued) = (emulator.control(), stop.clone(), faults_queued.clone());
+        std::thread::spawn(move || emulator::inject(control, stop, queued))
     };
     let progress: Vec<Arc<Progress>> = (0..threads).map(|_| Arc::new(Progress::default())).collect();
     let watchdog = watch::watchdog(progress.clone(), stop.clone());

@@ -1,10 +1,10 @@
 //! Shared helpers for the integration tests: an emulator per test, the C ABI called as C
-//! would call it, and a tiny HTTP client for the emulator's control endpoints.
+//! would call it, and the emulator's control endpoints as the tests use them.
 #![allow(dead_code)]
 
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
-use std::io::{BufRead, Read, Write};
+use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::ptr;
 use std::sync::{Arc, Mutex};
@@ -39,47 +39,35 @@ impl Fixture {
         Client::new(&config).unwrap_or_else(|(code, doc)| panic!("client: {code} {doc}"))
     }
 
-    /// Sends a control request; returns the status and the parsed JSON body.
-    pub fn control(&self, method: &str, path: &str, body: &str) -> (u16, Value) {
-        http(&self.emulator.addr().to_string(), method, path, &[], body.as_bytes())
-    }
-
     pub fn fault(&self, fault: &str) {
-        let (status, body) = self.control("POST", "/_emulator/faults", fault);
-        assert_eq!(status, 200, "fault {fault} refused: {body}");
+        if let Err(e) = self.emulator.add_faults(fault) {
+            panic!("fault {fault} refused: {e}");
+        }
     }
 
     pub fn requests(&self) -> Vec<Value> {
-        self.control("GET", "/_emulator/requests", "").1["requests"].as_array().cloned().unwrap_or_default()
+        let requests = self.emulator.requests().expect("the recorded requests");
+        requests["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn clear_requests(&self) {
+        self.emulator.clear_requests().expect("the recorded requests cleared");
+    }
+
+    /// The tokens issued or renewed, as a JSON array.
+    pub fn tokens(&self) -> Value {
+        self.emulator.tokens().expect("the tokens issued")["tokens"].take()
     }
 
     pub fn stats(&self) -> Value {
-        self.control("GET", "/_emulator/stats", "").1
+        self.emulator.stats().expect("the emulator's counters")
     }
 
     pub fn advance_clock(&self, seconds: i64) {
-        let (status, body) = self.control("POST", "/_emulator/clock", &format!(r#"{{"advance_s":{seconds}}}"#));
-        assert_eq!(status, 200, "{body}");
+        if let Err(e) = self.emulator.advance_clock(seconds) {
+            panic!("{e}");
+        }
     }
-}
-
-/// A minimal HTTP/1.1 exchange over a fresh connection.
-pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
-    let mut stream = TcpStream::connect(addr).expect("connect to the emulator");
-    let mut head =
-        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let payload = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
 }
 
 /// The request heads a stand-in server has read, in order.
