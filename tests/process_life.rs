@@ -255,3 +255,30 @@ fn a_panic_inside_the_library_is_ut_panic_and_the_process_goes_on() {
     assert_eq!(issue_async_and_wait(&client), Some(UT_OK), "async calls still work");
     assert_eq!(f.stats()["issue"], 101);
 }
+
+const QUIET_PANIC_CHILD: &str = "UT_TEST_QUIET_PANIC_CHILD";
+
+#[test]
+fn a_caught_panic_writes_nothing_to_stderr() {
+    use usertoken::ffi::test_panic::ut_test_panic;
+    if std::env::var_os(QUIET_PANIC_CHILD).is_some() {
+        // In the child: the library's own hook, installed when it was loaded, is the only one.
+        let mut out = ptr::null_mut();
+        assert_eq!(unsafe { ut_test_panic(&mut out) }, UT_PANIC);
+        assert!(take(out).contains("UT_PANIC"));
+        eprintln!("child done");
+        return;
+    }
+    let name = "a_caught_panic_writes_nothing_to_stderr";
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--test-threads=1", "--nocapture"])
+        .env(QUIET_PANIC_CHILD, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("1 passed"), "the child ran the test: {stdout}");
+    assert!(stderr.contains("child done"), "the child's own stderr is kept: {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("deliberate"), "the library printed: {stderr}");
+}
