@@ -460,9 +460,9 @@ ut_result ut_session_token(ut_session *session, char **token_out);
  * thread, with what `ut_session_token()` would give: on `UT_OK`, `json` is the bare access
  * token (not JSON); otherwise an error document. `json` is borrowed for the duration of the
  * callback. When the session's client has been freed, it returns `UT_CANCELLED` at once and
- * the callback is never called. A token far from its renewal completes without any request; one that needs a
- * refresh joins the refresh that another caller (blocking or async) already runs, or runs
- * it on the client's threads, never on the caller's. `*request_id_out` (when not NULL)
+ * the callback is never called. A token far from its renewal completes without any
+ * request; one that needs a refresh joins the refresh that another caller (blocking or
+ * async) already runs, or runs it on the client's threads, never on the caller's. `*request_id_out` (when not NULL)
  * receives the id for `ut_cancel()` before the callback can run; a cancelled request
  * completes with `UT_CANCELLED` while a refresh it started goes on for the session's next
  * callers. Freeing the client completes it with `UT_CANCELLED`; the session must outlive
@@ -509,8 +509,9 @@ ut_result ut_session_export(ut_session *session, char **state_out);
  * (in this process or another). While the saved token is unexpired and was issued for this
  * `version`, `site_id` and `username`, it is used as it is: no request is sent, and the
  * renewals it has used still count, and the password is not checked until the session next
- * needs to issue (a wrong one fails then). `site_id` is compared as written. Otherwise (expired, or another login) a new token is
- * issued at once, as `ut_session_new()` does, and its failure is returned. A `state` that
+ * needs to issue (a wrong one fails then). `site_id` is compared as written. Otherwise
+ * (expired, or another login) a new token is issued at once, as `ut_session_new()` does, and
+ * its failure is returned. A `state` that
  * is not such a JSON object (or longer than 64 KiB) is `UT_INVALID_ARGUMENT` naming `state`.
  * Outputs, ownership and the other arguments are as for `ut_session_new()`.
  *
