@@ -1,6 +1,8 @@
 """Runs every comparison against one ut-emulator and writes results.md and results.png.
 
-    run.py --root REPO --out-dir REPO/build/bench --results REPO/benches
+    run.py --root REPO --out-dir REPO/build/bench --results REPO/benches [--release DIR]
+
+DIR holds the release build's ut-emulator (default REPO/target/release).
 
 Called by `make bench` (through benches/Makefile, which builds the programs and the venv
 first). Every sample of every run goes to OUT_DIR/samples.json as well.
@@ -59,6 +61,7 @@ def main() -> int:
     ap.add_argument("--root", required=True)
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--results", required=True)
+    ap.add_argument("--release", help="the release build (default ROOT/target/release)")
     args = ap.parse_args()
     st = from_env()
     print(f"bench settings: {st.describe()}", flush=True)
@@ -66,12 +69,14 @@ def main() -> int:
         note("warning: wrk not found (apt-get install wrk): the emulator's capacity is not measured")
 
     started = time.monotonic()
-    emulator = Emulator(os.path.join(args.root, "target/release/ut-emulator"), st.emulator_threads)
+    release = args.release or os.path.join(args.root, "target/release")
+    emulator = Emulator(os.path.join(release, "ut-emulator"), st.emulator_threads)
     try:
         ctx = sections.Context(st, args.root, args.out_dir, emulator)
         r = {"settings": vars(st), "meta": meta(args.root, args.out_dir)}
         steps = [("emulator", sections.emulator_capacity), ("c_sync", sections.c_sync),
                  ("c_async", sections.c_async), ("python", sections.python),
+                 ("session", sections.session),
                  ("startup", sections.startup), ("memory", sections.memory)]
         for key, step in steps:
             print(f"== {key}", flush=True)

@@ -58,6 +58,11 @@ void bench_complete(int hist, int ok, uint64_t latency_ns) {
                                   memory_order_relaxed);
 }
 
+void bench_complete_batch(uint64_t n, uint64_t failed) {
+    atomic_fetch_add_explicit(&g_bench.completed, n, memory_order_relaxed);
+    if (failed) atomic_fetch_add_explicit(&g_bench.failed, failed, memory_order_relaxed);
+}
+
 int bench_init(int nhists) {
     g_bench.hists = calloc((size_t)nhists, sizeof(bench_hist));
     g_bench.nhists = nhists;
@@ -150,7 +155,7 @@ int bench_report(const bench_opts *o) {
            "\"seconds\":%.4f,\"calls_per_s\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
            "\"cpu_us_per_call\":%.3f,\"user_us_per_call\":%.3f,\"sys_us_per_call\":%.3f,"
            "\"csw_per_call\":%.3f,\"peak_rss_kib\":%llu,\"rss_start_kib\":%llu,"
-           "\"rss_end_kib\":%llu}\n",
+           "\"rss_end_kib\":%llu%s}\n",
            o->mode, o->threads, o->inflight, (unsigned long long)calls,
            (unsigned long long)failed, secs, calls ? (double)calls / secs : 0.0,
            percentile_us(&merged, 0.50), percentile_us(&merged, 0.99),
@@ -158,7 +163,7 @@ int bench_report(const bench_opts *o) {
            (double)(s_end.user_us - s_start.user_us) * per,
            (double)(s_end.sys_us - s_start.sys_us) * per, (double)(s_end.csw - s_start.csw) * per,
            (unsigned long long)peak_rss_kib(), (unsigned long long)s_start.rss_kib,
-           (unsigned long long)s_end.rss_kib);
+           (unsigned long long)s_end.rss_kib, g_bench.extra);
     fflush(stdout);
     if (failed) fprintf(stderr, "bench: %llu requests failed\n", (unsigned long long)failed);
     return failed || !calls ? 1 : 0;

@@ -48,6 +48,7 @@ typedef struct {
     atomic_int stopping;    /* workers stop submitting */
     bench_hist *hists;      /* one per worker thread (sync) or one shared (async) */
     int nhists;
+    char extra[512];        /* more members for the results line (",\"k\":v..."), or "" */
 } bench_state;
 
 extern bench_state g_bench;
@@ -56,6 +57,11 @@ uint64_t now_ns(void);
 
 /* Records one finished request; `hist` is the worker's histogram index. */
 void bench_complete(int hist, int ok, uint64_t latency_ns);
+
+/* Records a batch of `n` finished calls (`failed` of them failed) without latencies: for
+ * calls so short that two clock reads and a shared counter per call would be most of what is
+ * measured. The window's edges then fall between batches. */
+void bench_complete_batch(uint64_t n, uint64_t failed);
 
 /* Allocates the histograms, then runs the warm-up and the measured window (sleeping or
  * polling the completion count), then sets g_bench.stopping. The caller starts its workers

@@ -4,6 +4,8 @@
  *
  *   ut-sync     ut_issue from --threads threads sharing one client          (bench-ut)
  *   ut-async    ut_issue_async with --inflight requests outstanding          (bench-ut)
+ *   ut-session  ut_session_token on a fresh token from --threads threads     (bench-ut)
+ *               sharing one session: the fast path, which sends nothing
  *   curl-sync   curl_easy_perform, one reused easy handle per thread         (bench-curl)
  *   curl-multi  one curl multi handle with --inflight transfers outstanding  (bench-curl)
  *
@@ -49,7 +51,7 @@ int main(int argc, char **argv) {
 
     struct { const char *name; int (*run)(const bench_opts *); } modes[] = {
 #ifdef BENCH_UT
-        {"ut-sync", mode_ut_sync}, {"ut-async", mode_ut_async},
+        {"ut-sync", mode_ut_sync}, {"ut-async", mode_ut_async}, {"ut-session", mode_ut_session},
 #endif
 #ifdef BENCH_CURL
         {"curl-sync", mode_curl_sync}, {"curl-multi", mode_curl_multi},

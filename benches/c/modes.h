@@ -7,6 +7,7 @@
 
 int mode_ut_sync(const bench_opts *o);
 int mode_ut_async(const bench_opts *o);
+int mode_ut_session(const bench_opts *o);
 int mode_curl_sync(const bench_opts *o);
 int mode_curl_multi(const bench_opts *o);
 

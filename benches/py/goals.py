@@ -40,6 +40,17 @@ def evaluate(r: dict) -> List[dict]:
                        p["ut_vs_requests_1"] if ok_py else None, "{:.2f}×", lambda x: x >= 1.5))
     goals.append(_goal(f"Python {many} threads: calls/s vs its own 1 thread", "≥ 1.50×",
                        p["ut_many_vs_1"] if ok_py else None, "{:.2f}×", lambda x: x >= 1.5))
+    ss = r.get("session") or {}
+    c = ss.get("c", {})
+    goals.append(_goal("Session token, C 1 thread: time per call (fresh token)", "≤ 250 ns",
+                       c[1]["ns_per_call"] if 1 in c else None, "{:.1f} ns", lambda x: x <= 250))
+    cores = r.get("meta", {}).get("cores")
+    goals.append(_goal(f"Session token, C {many} threads on {cores} cores: calls/s vs its own 1 thread",
+                       "≥ 1.80×", ss.get("c_many_vs_1"), "{:.2f}×", lambda x: x >= 1.8))
+    sp = ss.get("python") or {}
+    goals.append(_goal("Session token, Python 1 thread: time per `Session.token()`", "≤ 3.00 µs",
+                       sp["ns_per_call"] / 1000 if "ns_per_call" in sp else None, "{:.2f} µs",
+                       lambda x: x <= 3.0))
     s = r.get("startup")
     goals.append(_goal("Start-up to first result (whole process)", "≤ 30 ms",
                        s and s["ut"]["median_ms"], "{:.1f} ms", lambda x: x <= 30.0))

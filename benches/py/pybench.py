@@ -11,6 +11,12 @@ and prints one JSON line for the measured window (after the warm-up):
 
 Each does the same work per call: the same headers and JSON body, keep-alive, the status
 checked and the body parsed into something holding the AccessToken.
+
+  session    not a request: Session.token() on a fresh token (one session of the usertoken
+             binding, made before the warm-up, shared by every thread), the call an app makes
+             before each API call. It sends nothing, so calls are counted in batches, and the
+             client's stats, read after the run, must still show the session's one issue and
+             nothing else (the line carries them; a run that sent more fails).
 """
 
 from __future__ import annotations
@@ -78,7 +84,37 @@ def requests_client(url: str, ua: str):
     return make
 
 
-CLIENTS = {"ut": ut_client, "mindbody": mindbody_client, "requests": requests_client}
+SESSION_BATCH = 64
+
+
+def session_client(url: str, ua: str):
+    import usertoken
+
+    client = usertoken.Client(base_url=url, api_key=API_KEY, user_agent=ua)
+    session = client.session(USERNAME, PASSWORD, site_id=SITE_ID, version=VERSION)
+
+    def make():
+        token = session.token
+
+        def call():
+            ok = True
+            for _ in range(SESSION_BATCH):
+                ok = bool(token()) and ok   # raises on error
+            return ok
+        return call
+
+    def sent() -> dict:
+        stats = client.stats()
+        return {"issue_requests": stats.issue.requests, "renew_requests": stats.renew.requests,
+                "revoke_requests": stats.revoke.requests}
+
+    make.batch = SESSION_BATCH   # calls per call()
+    make.sent = sent
+    return make
+
+
+CLIENTS = {"ut": ut_client, "mindbody": mindbody_client, "requests": requests_client,
+           "session": session_client}
 
 
 def peak_rss_kib() -> int:
@@ -103,6 +139,7 @@ def main() -> int:
     args = ap.parse_args()
 
     make = CLIENTS[args.client](args.url, args.user_agent)
+    batch = getattr(make, "batch", 1)
     counts = [0] * args.threads
     failures = [0]
     stop = threading.Event()
@@ -117,7 +154,7 @@ def main() -> int:
                 ok = False
             if not ok:
                 failures[0] += 1
-            counts[i] += 1
+            counts[i] += batch
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(args.threads)]
     for t in threads:
@@ -130,12 +167,17 @@ def main() -> int:
     for t in threads:
         t.join()
     calls = c1 - c0
+    extra = make.sent() if hasattr(make, "sent") else {}
+    if extra and (extra["issue_requests"] != 1 or extra["renew_requests"] or extra["revoke_requests"]):
+        print(f"pybench: the session sent requests while it was measured ({extra}; expected the "
+              "one issue of Client.session): not the fast path", file=sys.stderr)
+        failures[0] += 1
     print(json.dumps({
         "mode": f"py-{args.client}", "threads": args.threads, "calls": calls,
         "failed": failures[0], "seconds": round(t1 - t0, 4),
         "calls_per_s": round(calls / (t1 - t0), 1),
         "cpu_us_per_call": round((cpu1 - cpu0) * 1e6 / calls, 3) if calls else 0,
-        "peak_rss_kib": peak_rss_kib(),
+        "peak_rss_kib": peak_rss_kib(), **extra,
     }), flush=True)
     return 1 if failures[0] or not calls else 0
 

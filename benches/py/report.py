@@ -113,6 +113,8 @@ def render(r: dict) -> str:
             rows.append([label, f"**{p[key]:.2f}×**", "", "", "", ""])
         L += _table(["client", "calls/s", "CPU µs/call", "peak RSS MiB", "busy cores", "other load"], rows)
 
+    L += _session(r)
+
     s = r["startup"]
     L += ["## Start-up", "",
           "Wall time of a whole process, exec to exit, for the smallest program that gets one "
@@ -161,6 +163,52 @@ def render(r: dict) -> str:
     return "\n".join(L)
 
 
+def _per_call(ns: float) -> str:
+    return f"{ns:,.0f} ns" if ns < 1000 else f"{ns / 1000:,.2f} µs"
+
+
+def _session(r: dict) -> List[str]:
+    st, meta = r["settings"], r["meta"]
+    many = st["many_threads"]
+    ss = r["session"]
+    L = ["## Sessions: the token fast path", "",
+         "Apps ask their session for the token before every API call; while the token is far from "
+         "its renewal (the client's default `session_renew_margin_s`, 3600 s, against the "
+         "emulator's 24 h tokens) that call sends nothing. Each run makes one client and one "
+         "session (its one issue), then calls the session's token function non-stop: "
+         f"`ut_session_token` + `ut_free_string` from 1 and {many} threads sharing the session "
+         f"(`bench-ut ut-session`; {st['rounds']} interleaved rounds of {st['seconds']:g} s), "
+         "`Session.token()` of the Python binding and `UserTokenSession.GetToken()` of the C# "
+         f"binding under Mono, 1 thread each ({st['py_rounds']} round(s) of {st['py_seconds']:g} s, "
+         "interleaved). Calls are counted in batches (no clock read per call); *per call* is the "
+         "window over the calls made by all threads together, so at "
+         f"{many} threads it is the inverse of the aggregate rate. *client cores* is CPU per call "
+         f"times calls/s: how much of the {meta['cores']} cores the program got, which the "
+         f"{many}-thread rate depends on where *other load* is high. After every run the "
+         "client's own counts (`ut_client_stats`, `Client.stats()`, `Stats`) showed the one "
+         "issue and no renew or revoke, and the emulator had served that one request: a run "
+         "that sent anything more fails the bench.", ""]
+    rows = []
+    for key, label in ((1, "C, 1 thread"), (many, f"C, {many} threads"),
+                       ("python", "Python `Session.token()`, 1 thread"),
+                       ("csharp", "C# `GetToken()` (Mono), 1 thread")):
+        x = ss["c"][key] if isinstance(key, int) else ss.get(key, {})
+        if "not_run" in x:
+            rows.append([label, "not run", "", "", "", "", ""])
+            continue
+        rows.append([label, _n(x["calls_per_s"]), _per_call(x["ns_per_call"]),
+                     _per_call(x["cpu_ns_per_call"]), _n(x["peak_rss_kib"] / 1024, 1),
+                     _n(x["client_cores"], 2), _n(x["other_cores"], 2)])
+    rows.append([f"C **{many} threads / 1 thread**", f"**{ss['c_many_vs_1']:.2f}×**", "",
+                 f"**{ss['c_cpu_many_vs_1']:.2f}×**", "", "", ""])
+    L += _table(["caller", "calls/s", "per call", "CPU per call", "peak RSS MiB", "client cores",
+                 "other load"], rows)
+    for key, name in (("python", "Python"), ("csharp", "C#")):
+        if "not_run" in ss.get(key, {}):
+            L += [f"**{name} not run**: {ss[key]['not_run']}.", ""]
+    return L
+
+
 def _all_runs(r: dict):
     """Every sample that recorded the machine's other load."""
     groups = [r["c_sync"][n] for n in r["c_sync"]] + [r["c_async"]]
@@ -169,6 +217,9 @@ def _all_runs(r: dict):
             yield from pair[side]["samples"]
     for c in r["python"].get("clients", {}).values():
         yield from c["samples"]
+    ss = r.get("session", {})
+    for c in list(ss.get("c", {}).values()) + [ss.get("python", {}), ss.get("csharp", {})]:
+        yield from c.get("samples", [])
 
 
 def _all_c(r: dict):

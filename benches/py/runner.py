@@ -95,6 +95,7 @@ def run_json(argv: List[str], env: Optional[Dict[str, str]], timeout: float,
         emu = emulator.cpu_s() - cpu0
         # The emulator's own CPU per request served during the whole run (warm-up included).
         result["emu_cpu_us_per_req"] = emu * 1e6 / served if served else 0.0
+        result["emu_requests"] = served
     # Cores used by everything else on the machine meanwhile: how noisy this run was.
     result["other_cores"] = max(0.0, (machine - child - emu) / wall)
     return result

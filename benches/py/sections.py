@@ -98,6 +98,68 @@ def python(ctx: Context) -> dict:
     }
 
 
+SESSION_KEYS = ("calls_per_s", "cpu_us_per_call", "user_us_per_call", "peak_rss_kib", "other_cores")
+
+
+def _session_summary(case: Case) -> dict:
+    # Each run made one session (one issue) before its warm-up and must have sent nothing
+    # more: the program checks the client's own counts, and here the emulator's count agrees.
+    for sample in case.samples:
+        if sample.get("emu_requests") != 1:
+            raise BenchError(f"session {case.name}: the emulator served {sample.get('emu_requests')} "
+                             "requests during the run, not just the session's first issue")
+    s = summarize(case, SESSION_KEYS)
+    s["ns_per_call"] = 1e9 / s["calls_per_s"]
+    s["cpu_ns_per_call"] = s["cpu_us_per_call"] * 1000
+    s["client_cores"] = s["cpu_us_per_call"] * s["calls_per_s"] / 1e6
+    return s
+
+
+def session(ctx: Context) -> dict:
+    """A session's fast path: the token of a session far from its renewal, asked for before
+    every API call. C at 1 and N threads sharing one session; Python and C# at 1 thread. Each
+    client keeps the default session_renew_margin_s (BENCH_UT_EXTRA is not applied here)."""
+    st = ctx.settings
+    many = st.many_threads
+    common = ["--url", ctx.emulator.url, "--warmup", str(st.warmup), "--seconds", str(st.seconds)]
+    c = {n: Case(f"C {n}t", [ctx.prog("bench-ut"), "ut-session", "--threads", str(n)] + common)
+         for n in (1, many)}
+    interleave(list(c.values()), st.rounds, _c_run(ctx, st.warmup + st.seconds + 60), "session C")
+    out = {"c": {n: _session_summary(case) for n, case in c.items()},
+           "c_many_vs_1": paired_ratio(c[many], c[1], "calls_per_s"),
+           "c_cpu_many_vs_1": paired_ratio(c[many], c[1], "cpu_us_per_call")}
+
+    py = os.path.join(os.path.dirname(ctx.out), "bench-venv/bin/python")
+    others, window = {}, ["--url", ctx.emulator.url, "--threads", "1", "--warmup", str(st.warmup),
+                          "--seconds", str(st.py_seconds)]
+    env = {"USERTOKEN_LIBRARY": os.path.join(ctx.out, "lib/libusertoken.so"),
+           "PYTHONPATH": os.path.join(ctx.root, "bindings/python")}
+    probe = subprocess.run([py, "-c", "import usertoken; usertoken.Client"], env={**os.environ, **env},
+                           capture_output=True, text=True)
+    if probe.returncode == 0:
+        others["python"] = Case("Python 1t", [py, os.path.join(os.path.dirname(__file__), "pybench.py"),
+                                              "session"] + window, env)
+    else:
+        out["python"] = {"not_run": "the Python binding does not import: " + probe.stderr.strip()[-300:]}
+    exe, mono = ctx.prog("session-bench.exe"), shutil.which("mono")
+    if os.path.exists(exe) and mono:
+        # Mono finds libusertoken through the loader's path: the run's copy.
+        others["csharp"] = Case("C# 1t", [mono, exe] + window,
+                                {"LD_LIBRARY_PATH": os.path.join(ctx.out, "lib")})
+    else:
+        out["csharp"] = {"not_run": ("mono is not installed" if os.path.exists(exe) else
+                                     "build/bench/session-bench.exe was not built (mcs missing, or "
+                                     "its compile failed: see make's output)")
+                                    + " (Debian: mono-mcs, mono-runtime, "
+                                    "libmono-system-runtime-serialization4.0-cil)"}
+    if others:
+        interleave(list(others.values()), st.py_rounds,
+                   _c_run(ctx, st.warmup + st.py_seconds + 60), "session Python, C#")
+    for key, case in others.items():
+        out[key] = _session_summary(case)
+    return out
+
+
 def startup(ctx: Context) -> dict:
     st = ctx.settings
     cases = [Case("ut", [ctx.prog("startup-ut"), ctx.emulator.url]),
