@@ -256,8 +256,10 @@ fn a_panic_inside_the_library_is_ut_panic_and_the_process_goes_on() {
     assert_eq!(f.stats()["issue"], 101);
 }
 
+#[cfg(feature = "test-panic")]
 const QUIET_PANIC_CHILD: &str = "UT_TEST_QUIET_PANIC_CHILD";
 
+#[cfg(feature = "test-panic")]
 #[test]
 fn a_caught_panic_writes_nothing_to_stderr() {
     use usertoken::ffi::test_panic::ut_test_panic;
