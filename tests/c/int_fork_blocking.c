@@ -12,29 +12,6 @@
 
 static ut_client *client;
 
-static int issue_and_renew(void *unused) {
-    (void)unused;
-    char *out = NULL;
-    ut_result result = ut_issue(client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, &out);
-    json *doc = result == UT_OK ? json_parse(out) : NULL;
-    const char *token = json_get_string(doc, "AccessToken");
-    int ok = token != NULL;
-    if (!ok) {
-        activity_failed("ut_issue: %s %s", ut_result_name(result), out);
-    } else {
-        char *renewed = NULL;
-        result = ut_renew(client, "6", EMU_SITE, token, &renewed);
-        ok = result == UT_OK;
-        if (!ok) {
-            activity_failed("ut_renew: %s %s", ut_result_name(result), renewed);
-        }
-        ut_free_string(renewed);
-    }
-    json_free(doc);
-    ut_free_string(out);
-    return ok;
-}
-
 /* A client's whole life: made, used, freed. */
 static const emulator *shared_emu;
 
@@ -67,8 +44,8 @@ int main(void) {
     ut_session *session = session_made_elsewhere(client);
 
     shared_emu = &emu;
-    activity_start(issue_and_renew, NULL);
-    activity_start(issue_and_renew, NULL);
+    activity_start(activity_issue_and_renew, client);
+    activity_start(activity_issue_and_renew, client);
     activity_start(client_life, NULL);
     fork_stress stress = {.client = client, .session = session, .forks = fork_count(2000)};
     fork_stress_run(&stress);

@@ -29,29 +29,6 @@ static void on_log(void *user_data, uint32_t level, const char *message) {
     __atomic_fetch_add(&lines, 1, __ATOMIC_RELAXED);
 }
 
-static int issue_and_renew(void *unused) {
-    (void)unused;
-    char *out = NULL;
-    ut_result result = ut_issue(client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, &out);
-    json *doc = result == UT_OK ? json_parse(out) : NULL;
-    const char *token = json_get_string(doc, "AccessToken");
-    int ok = token != NULL;
-    if (!ok) {
-        activity_failed("ut_issue: %s %s", ut_result_name(result), out);
-    } else {
-        char *renewed = NULL;
-        result = ut_renew(client, "6", EMU_SITE, token, &renewed);
-        ok = result == UT_OK;
-        if (!ok) {
-            activity_failed("ut_renew: %s %s", ut_result_name(result), renewed);
-        }
-        ut_free_string(renewed);
-    }
-    json_free(doc);
-    ut_free_string(out);
-    return ok;
-}
-
 static int in_flight, async_failures;
 
 static void on_async(void *user_data, ut_result result, const char *json_text) {
@@ -152,8 +129,8 @@ int main(void) {
     ut_session *session = session_made_elsewhere(client);
     CHECK_RESULT(ut_set_log_callback(on_log, &lines, UT_LOG_TRACE), UT_OK);
 
-    activity_start(issue_and_renew, NULL);
-    activity_start(issue_and_renew, NULL);
+    activity_start(activity_issue_and_renew, client);
+    activity_start(activity_issue_and_renew, client);
     activity_start(keep_async_in_flight, NULL);
     activity_start(reinstall, NULL);
     static const fork_step steps[] = {

@@ -367,3 +367,26 @@ void parent_still_works(const ut_client *client, ut_session *session) {
     CHECK_MSG(wait_until(parent_async_finished, NULL, 10000), "the parent's async issue afterwards never completed");
     CHECK_RESULT(parent_async_result, UT_OK);
 }
+
+int activity_issue_and_renew(void *arg) {
+    const ut_client *client = arg;
+    char *out = NULL;
+    ut_result result = ut_issue(client, "6", EMU_SITE, EMU_OWNER, EMU_OWNER_PASSWORD, &out);
+    json *doc = result == UT_OK ? json_parse(out) : NULL;
+    const char *token = json_get_string(doc, "AccessToken");
+    int ok = token != NULL;
+    if (!ok) {
+        activity_failed("ut_issue: %s %s", ut_result_name(result), out);
+    } else {
+        char *renewed = NULL;
+        result = ut_renew(client, "6", EMU_SITE, token, &renewed);
+        ok = result == UT_OK;
+        if (!ok) {
+            activity_failed("ut_renew: %s %s", ut_result_name(result), renewed);
+        }
+        ut_free_string(renewed);
+    }
+    json_free(doc);
+    ut_free_string(out);
+    return ok;
+}

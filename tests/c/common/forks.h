@@ -67,6 +67,9 @@ int activity_running(void);
 /* Stops and joins the threads; fails the test unless they completed some rounds and none
  * failed. Returns the number of rounds. */
 long activity_stop(const char *what);
+/* A round of an activity: ut_issue then ut_renew of its token on `client` (a ut_client *). */
+int activity_issue_and_renew(void *client);
+
 void activity_failed(const char *format, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
