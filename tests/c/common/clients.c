@@ -1,6 +1,7 @@
 /* clients.c: clients pointed at an emulator, and issue calls with their expected outcome. */
 #include "clients.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,4 +65,45 @@ void issue_succeeds(const emulator *emu, const ut_client *client, long long trie
     ut_free_string(out);
     long long seen = emu_stat(emu, "issue") - before;
     CHECK_MSG(seen == tries, "the emulator received %lld requests, expected %lld", seen, tries);
+}
+
+typedef struct {
+    ut_session *session;
+    pthread_barrier_t *start;
+    ut_result result;
+    char *token;
+} token_answer;
+
+static void *ask_for_token(void *arg) {
+    token_answer *a = arg;
+    pthread_barrier_wait(a->start);
+    a->result = ut_session_token(a->session, &a->token);
+    return NULL;
+}
+
+char *session_tokens_at_once(ut_session *session, int count) {
+    CHECK(count >= 1 && count <= 64);
+    pthread_t threads[64];
+    token_answer answers[64];
+    pthread_barrier_t start;
+    memset(answers, 0, sizeof answers);
+    pthread_barrier_init(&start, NULL, (unsigned)count);
+    for (int i = 0; i < count; i++) {
+        answers[i].session = session;
+        answers[i].start = &start;
+        CHECK(pthread_create(&threads[i], NULL, ask_for_token, &answers[i]) == 0);
+    }
+    for (int i = 0; i < count; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    pthread_barrier_destroy(&start);
+    for (int i = 0; i < count; i++) {
+        CHECK_MSG(answers[i].result == UT_OK, "thread %d: %s %s", i, ut_result_name(answers[i].result), answers[i].token);
+        CHECK_STR(answers[i].token, answers[0].token);
+    }
+    char *token = strdup(answers[0].token);
+    for (int i = 0; i < count; i++) {
+        ut_free_string(answers[i].token);
+    }
+    return token;
 }

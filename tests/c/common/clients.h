@@ -21,4 +21,8 @@ json *issue_failing(const emulator *emu, const ut_client *client, ut_result expe
  * private emulator `emu` (the ones before failed and were retried). */
 void issue_succeeds(const emulator *emu, const ut_client *client, long long tries);
 
+/* `count` threads (at most 64) ask `session` for its token at the same moment; every answer
+ * must be UT_OK and the same token, which is returned (malloc'd: free with free()). */
+char *session_tokens_at_once(ut_session *session, int count);
+
 #endif
