@@ -73,12 +73,12 @@ fn calls_after_the_server_closed_idle_connections(how: IdleClose) {
     for round in 0..4 {
         let (code, body) = c.issue(USERNAME, PASSWORD);
         assert_eq!(code, "UT_OK", "blocking call {round} after an idle close: {body}");
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(Duration::from_millis(700));
     }
     for round in 0..4 {
         let (code, body) = c.issue_async(USERNAME, PASSWORD);
         assert_eq!(code, "UT_OK", "async call {round} after an idle close: {body}");
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(Duration::from_millis(700));
     }
     // Other tests of this file run alongside: only lines naming this server are this test's.
     let port = format!(":{}", server.stand_in.addr.port());
@@ -330,7 +330,7 @@ fn an_https_connection_closed_while_idle_is_never_a_failed_attempt() {
         assert_eq!(code, "UT_OK", "blocking call {round} over HTTPS after an idle close: {body}");
         let (code, body) = c.issue_async(USERNAME, PASSWORD);
         assert_eq!(code, "UT_OK", "async call {round} over HTTPS after an idle close: {body}");
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(Duration::from_millis(700));
     }
     let _ = std::fs::remove_file(&ca);
 }
