@@ -170,14 +170,7 @@ class Client:
             ValueError: the client is closed.
         """
         args = _target(version, site_id) + (c_string(username, "username"), c_string(password, "password"))
-        pointer, error = c_void_p(), c_void_p()
-        with self._handle.borrow() as client:
-            try:
-                result = lib.ut_session_new(client, *args, byref(pointer), byref(error))
-            finally:
-                document = take_string(error)
-        check(result, document)
-        return Session(Handle(pointer.value, lib.ut_session_free, "session"), self._handle)  # type: ignore[arg-type]
+        return self._make_session(lib.ut_session_new, args)
 
     def restore_session(self, username: Text, password: Text, state: Text, *, site_id: SiteId,
                         version: str = "6") -> Session:
@@ -201,10 +194,14 @@ class Client:
         """
         args = _target(version, site_id) + (c_string(username, "username"), c_string(password, "password"),
                                              c_string(state, "state"))
+        return self._make_session(lib.ut_session_restore, args)
+
+    def _make_session(self, function: Any, args: Tuple[Any, ...]) -> Session:
+        # ut_session_new and ut_session_restore: a session out, an error document out.
         pointer, error = c_void_p(), c_void_p()
         with self._handle.borrow() as client:
             try:
-                result = lib.ut_session_restore(client, *args, byref(pointer), byref(error))
+                result = function(client, *args, byref(pointer), byref(error))
             finally:
                 document = take_string(error)
         check(result, document)
