@@ -17,6 +17,8 @@ use crate::error::Error;
 use crate::pending;
 use arc_swap::ArcSwap;
 use futures_util::FutureExt;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::panic::AssertUnwindSafe;
@@ -244,16 +246,33 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
         // would otherwise send its calls away. A configured `proxy` still applies.
         builder = builder.no_proxy();
     }
-    if let Some(path) = &config.ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|e| Error::invalid_config(format!("ca_file \"{}\" cannot be read: {e}", path.escape_debug())))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+    builder = builder.tls_backend_preconfigured(tls_config(config.ca_file.as_deref())?);
+    builder.build().map_err(|e| Error::invalid_config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// TLS 1.2 and 1.3 over rustls with ring, trusting Mozilla's roots (built in, so no system
+/// store is read) and the authorities in `ca_file`. The provider is given here rather than
+/// installed process-wide, which could clash with a host's own choice.
+fn tls_config(ca_file: Option<&str>) -> Result<rustls::ClientConfig, Error> {
+    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    if let Some(path) = ca_file {
+        let bad = |what: String| Error::invalid_config(format!("ca_file \"{}\" {what}", path.escape_debug()));
+        let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+        let certs: Vec<_> = CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok).collect();
         if certs.is_empty() {
-            return Err(Error::invalid_config(format!("ca_file \"{}\" holds no PEM certificate", path.escape_debug())));
+            return Err(bad("holds no PEM certificate".to_owned()));
         }
         for cert in certs {
-            builder = builder.add_root_certificate(cert);
+            roots.add(cert).map_err(|e| bad(format!("holds a certificate that cannot be a root: {e}")))?;
         }
     }
-    builder.build().map_err(|e| Error::invalid_config(format!("cannot build the HTTP client: {e}")))
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::invalid_config(format!("cannot set up TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    // The HTTP stack speaks HTTP/1.1 only.
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tls)
 }
