@@ -1,4 +1,4 @@
-"""Runs every comparison against one ut-emulator and writes results.md and results.png.
+"""Runs every comparison against ut-emulator and writes results.md and results.png.
 
     run.py --root REPO --out-dir REPO/build/bench --results REPO/benches [--release DIR]
 
@@ -39,11 +39,24 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), Linux {platform.release()}"
 
 
+# The emulators of a run, one per kind, all on loopback: plain HTTP; HTTPS; and HTTPS where
+# every call is a new connection and a full handshake.
+EMULATOR_KINDS = ((), ("--tls",), ("--tls", "--no-keep-alive", "--no-tls-resumption"))
+
+
+class CurlVersionInfo(ctypes.Structure):
+    """The leading members of curl_version_info_data (curl/curl.h), the same in every age."""
+    _fields_ = [("age", ctypes.c_int), ("version", ctypes.c_char_p), ("version_num", ctypes.c_uint),
+                ("host", ctypes.c_char_p), ("features", ctypes.c_int), ("ssl_version", ctypes.c_char_p)]
+
+
 def meta(root: str, out: str) -> dict:
     ut = ctypes.CDLL(os.path.join(out, "lib/libusertoken.so"))
     ut.ut_version.restype = ctypes.c_char_p
     curl = ctypes.CDLL("libcurl.so.4")
     curl.curl_version.restype = ctypes.c_char_p
+    curl.curl_version_info.restype = ctypes.POINTER(CurlVersionInfo)
+    curl.curl_version_info.argtypes = [ctypes.c_int]
     git = lambda *a: subprocess.run(["git", "-C", root, *a], capture_output=True, text=True).stdout.strip()  # noqa: E731
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     if git("status", "--porcelain", "--untracked-files=no", "--", "src", "Cargo.toml", "Cargo.lock"):
@@ -52,6 +65,7 @@ def meta(root: str, out: str) -> dict:
             "machine": machine(), "cores": os.cpu_count(),
             "ut_version": ut.ut_version().decode(), "commit": commit,
             "curl_version": curl.curl_version().decode().split()[0],
+            "curl_ssl": (curl.curl_version_info(0).contents.ssl_version or b"no TLS").decode(),
             "python": platform.python_version(),
             "mindbody_api": metadata.version("mindbody-api"), "requests": metadata.version("requests")}
 
@@ -70,14 +84,18 @@ def main() -> int:
 
     started = time.monotonic()
     release = args.release or os.path.join(args.root, "target/release")
-    emulator = Emulator(os.path.join(release, "ut-emulator"), st.emulator_threads)
+    emulators = []
     try:
-        ctx = sections.Context(st, args.root, args.out_dir, emulator)
+        for kind in EMULATOR_KINDS:
+            emulators.append(Emulator(os.path.join(release, "ut-emulator"), st.emulator_threads, kind))
+        ctx = sections.Context(st, args.root, args.out_dir, *emulators)
         r = {"settings": vars(st), "meta": meta(args.root, args.out_dir)}
         steps = [("emulator", sections.emulator_capacity), ("c_sync", sections.c_sync),
-                 ("c_async", sections.c_async), ("python", sections.python),
-                 ("session", sections.session),
-                 ("startup", sections.startup), ("memory", sections.memory)]
+                 ("c_async", sections.c_async), ("https_keep_alive", sections.https_keep_alive),
+                 ("https_new_connection", sections.https_new_connection),
+                 ("python", sections.python), ("session", sections.session),
+                 ("startup", sections.startup), ("https_startup", sections.https_startup),
+                 ("memory", sections.memory)]
         for key, step in steps:
             print(f"== {key}", flush=True)
             r[key] = step(ctx)
@@ -85,7 +103,8 @@ def main() -> int:
         note(f"bench failed: {e}")
         return 1
     finally:
-        emulator.stop()
+        for emulator in emulators:
+            emulator.stop()
 
     # Imported late: they need the venv's matplotlib, and a failed run should not wait on it.
     import chart

@@ -312,6 +312,36 @@ fn a_revoke_retried_after_it_may_have_landed_is_ok_when_denied() {
     assert_eq!(c.renew("token").0, "UT_DENIED");
 }
 
+/// An HTTPS emulator's authority in a file named after `test` (tests run at once, each with
+/// an emulator of its own), removed when dropped. It must outlive the client trusting it,
+/// which may read it only when it first connects.
+struct CaFile(std::path::PathBuf);
+
+impl CaFile {
+    fn write(emulator: &ut_emulator::Emulator, test: &str) -> CaFile {
+        let path = std::env::temp_dir().join(format!("usertoken-field-{}-{test}-ca.pem", std::process::id()));
+        std::fs::write(&path, emulator.ca_pem().expect("an HTTPS emulator")).unwrap();
+        CaFile(path)
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A client of `emulator` that never retries, trusting `ca` when given.
+fn no_retry_client(emulator: &ut_emulator::Emulator, ca: Option<&CaFile>) -> Client {
+    let ca_file = ca.map(|ca| format!(r#","ca_file":{}"#, serde_json::to_string(ca.0.to_str().unwrap()).unwrap()));
+    let config = format!(
+        r#"{{"base_url":"{}","api_key":"{API_KEY}","max_retries":0{}}}"#,
+        emulator.url(),
+        ca_file.unwrap_or_default()
+    );
+    Client::new(&config).unwrap_or_else(|(code, doc)| panic!("client: {code} {doc}"))
+}
+
 #[test]
 fn an_https_connection_closed_while_idle_is_never_a_failed_attempt() {
     let emulator = ut_emulator::Emulator::builder()
@@ -319,12 +349,8 @@ fn an_https_connection_closed_while_idle_is_never_a_failed_attempt() {
         .idle_timeout(Duration::from_millis(150))
         .start("127.0.0.1:0")
         .expect("the HTTPS emulator starts");
-    let ca = std::env::temp_dir().join(format!("usertoken-field-ca-{}.pem", std::process::id()));
-    std::fs::write(&ca, emulator.ca_pem().expect("an authority")).unwrap();
-    let ca_json = serde_json::to_string(ca.to_str().unwrap()).unwrap();
-    let config =
-        format!(r#"{{"base_url":"{}","api_key":"{API_KEY}","max_retries":0,"ca_file":{ca_json}}}"#, emulator.url());
-    let c = Client::new(&config).unwrap_or_else(|(code, doc)| panic!("client: {code} {doc}"));
+    let ca = CaFile::write(&emulator, "idle");
+    let c = no_retry_client(&emulator, Some(&ca));
     for round in 0..3 {
         let (code, body) = c.issue(USERNAME, PASSWORD);
         assert_eq!(code, "UT_OK", "blocking call {round} over HTTPS after an idle close: {body}");
@@ -332,5 +358,29 @@ fn an_https_connection_closed_while_idle_is_never_a_failed_attempt() {
         assert_eq!(code, "UT_OK", "async call {round} over HTTPS after an idle close: {body}");
         std::thread::sleep(Duration::from_millis(700));
     }
-    let _ = std::fs::remove_file(&ca);
+}
+
+/// A server without keep-alive closes every connection after its answer, saying so in
+/// `Connection: close`: a client that sent the next call on such a connection would lose it,
+/// and with `max_retries` 0 nothing would hide that.
+fn every_call_succeeds_without_keep_alive(tls: bool) {
+    let emulator =
+        ut_emulator::Emulator::builder().tls(tls).keep_alive(false).start("127.0.0.1:0").expect("the emulator starts");
+    let ca = tls.then(|| CaFile::write(&emulator, "no-keep-alive"));
+    let c = no_retry_client(&emulator, ca.as_ref());
+    for call in 0..200 {
+        let (code, body) = c.issue(USERNAME, PASSWORD);
+        assert_eq!(code, "UT_OK", "call {call} to a server without keep-alive (TLS {tls}): {body}");
+    }
+    assert_eq!(emulator.stats().unwrap()["issue"], 200);
+}
+
+#[test]
+fn a_server_without_keep_alive_fails_no_call() {
+    every_call_succeeds_without_keep_alive(false);
+}
+
+#[test]
+fn an_https_server_without_keep_alive_fails_no_call() {
+    every_call_succeeds_without_keep_alive(true);
 }

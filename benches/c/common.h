@@ -25,6 +25,7 @@ typedef struct {
     const char *password;
     const char *user_agent;
     const char *ut_extra;   /* extra members for the ut_client_new config object, or "" */
+    const char *ca_file;    /* PEM trust roots for an https:// base_url (the emulator's), or NULL */
     int threads;
     int inflight;
     double warmup_s;        /* time-bound run: warm-up and window in seconds */

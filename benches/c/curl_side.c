@@ -69,6 +69,7 @@ static int setup(transfer *t, const bench_opts *o, int hist) {
     /* The library's defaults, so both sides arm the same timers. */
     curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+    if (o->ca_file) curl_easy_setopt(t->easy, CURLOPT_CAINFO, o->ca_file);
     return 0;
 }
 

@@ -12,6 +12,8 @@
  * Options: --url BASE (required) --threads N --inflight N --warmup S --seconds S
  *          --warmup-calls N --calls N (a call-bound window instead of a timed one)
  *          --user-agent UA --ut-extra '"worker_threads":4' (added to the ut config object)
+ *          --ca-file PEM (the authority an https:// BASE is trusted through: ut's ca_file,
+ *          curl's CURLOPT_CAINFO)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@
 static int usage(void) {
     fprintf(stderr, "usage: bench-ut|bench-curl MODE --url BASE [--threads N] [--inflight N]\n"
                     "       [--warmup S] [--seconds S] [--warmup-calls N] [--calls N]\n"
-                    "       [--user-agent UA] [--ut-extra JSON-MEMBERS]\n");
+                    "       [--user-agent UA] [--ut-extra JSON-MEMBERS] [--ca-file PEM]\n");
     return 2;
 }
 
@@ -45,6 +47,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "--calls")) o.calls = atol(v);
         else if (!strcmp(k, "--user-agent")) o.user_agent = v;
         else if (!strcmp(k, "--ut-extra")) o.ut_extra = v;
+        else if (!strcmp(k, "--ca-file")) o.ca_file = v;
         else return usage();
     }
     if (!o.base_url || o.threads < 1 || o.inflight < 1) return usage();

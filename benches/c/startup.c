@@ -1,7 +1,9 @@
 /*
- * startup-ut / startup-curl BASE_URL: the smallest complete program that gets one token, for
- * timing a whole process from exec to exit (the runner measures it from outside). Built
- * twice from this file so each links only its own library, as a real program would.
+ * startup-ut / startup-curl BASE_URL [CA_FILE]: the smallest complete program that gets one
+ * token, for timing a whole process from exec to exit (the runner measures it from outside).
+ * Built twice from this file so each links only its own library, as a real program would.
+ * CA_FILE is the PEM authority an https:// BASE_URL is trusted through (ut's ca_file, curl's
+ * CURLOPT_CAINFO).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,11 +12,12 @@
 #include "usertoken.h"
 
 int main(int argc, char **argv) {
-    if (argc != 2) return 2;
-    char config[512];
+    if (argc != 2 && argc != 3) return 2;
+    char config[2048], ca_file[1100] = "";
+    if (argc == 3) snprintf(ca_file, sizeof ca_file, ",\"ca_file\":\"%s\"", argv[2]);
     snprintf(config, sizeof config,
-             "{\"base_url\":\"%s\",\"api_key\":\"test-api-key\",\"user_agent\":\"usertoken-bench/1\"}",
-             argv[1]);
+             "{\"base_url\":\"%s\",\"api_key\":\"test-api-key\",\"user_agent\":\"usertoken-bench/1\"%s}",
+             argv[1], ca_file);
     ut_client *client = NULL;
     char *error = NULL, *json = NULL;
     if (ut_client_new(config, &client, &error) != UT_OK) {
@@ -43,7 +46,7 @@ static size_t on_data(char *data, size_t size, size_t n, void *user) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) return 2;
+    if (argc != 2 && argc != 3) return 2;
     static char buf[4096], url[512];
     snprintf(url, sizeof url, "%s/public/v6/usertoken/issue", argv[1]);
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -59,6 +62,7 @@ int main(int argc, char **argv) {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, "{\"Username\":\"Siteowner\",\"Password\":\"apitest1234\"}");
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, buf);
+    if (argc == 3) curl_easy_setopt(easy, CURLOPT_CAINFO, argv[2]);
     long status = 0;
     CURLcode code = curl_easy_perform(easy);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);

@@ -1,4 +1,4 @@
-"""results.png: the same run as results.md, in six panels."""
+"""results.png: the same run as results.md, in nine panels."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _bars(ax, groups, series, title, unit, goal=None, goal_label=None):
     ax.margins(y=0.15)
 
 
-def _cpu_bars(ax, groups, pairs):
+def _cpu_bars(ax, groups, pairs, title):
     """User time solid, system time hatched on top: the split shows where a gap comes from.
     Each bar is the median total (as in results.md), split in the ratio of the median user and
     system times (medians do not add up exactly)."""
@@ -45,11 +45,16 @@ def _cpu_bars(ax, groups, pairs):
         ax.bar_label(bars, labels=[_short(p[side]["cpu_us_per_call"]) for p in pairs],
                      fontsize=7, padding=1)
     ax.set_xticks(range(len(groups)), groups, fontsize=8)
-    ax.set_title("C: client CPU per call, user + system (lower is better)", fontsize=10)
+    ax.set_title(title, fontsize=10)
     ax.set_ylabel("µs", fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(fontsize=7, ncol=2, loc="upper left")
     ax.margins(y=0.35)
+
+
+def _calls_bars(ax, groups, pairs, title):
+    _bars(ax, groups, [("libusertoken", UT, [p["ut"]["calls_per_s"] for p in pairs]),
+                       ("libcurl", BASE, [p["curl"]["calls_per_s"] for p in pairs])], title, "calls/s")
 
 
 def _short(v: float) -> str:
@@ -59,19 +64,19 @@ def _short(v: float) -> str:
 def render(r: dict, path: str) -> None:
     st = r["settings"]
     many, k = st["many_threads"], st["inflight"]
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8))
-    pairs = [r["c_sync"][1], r["c_sync"][many], r["c_async"]]
-    groups = ["sync, 1 thread", f"sync, {many} threads", f"async, {k} in flight"]
+    fig, axes = plt.subplots(3, 3, figsize=(15, 12))
+    https, fresh = r["https_keep_alive"], r["https_new_connection"]
+    pairs = [r["c_sync"][1], r["c_sync"][many], r["c_async"], https[1], https[many]]
+    groups = ["sync,\n1 thread", f"sync,\n{many} threads", f"async,\n{k} in flight",
+              "HTTPS sync,\n1 thread", f"HTTPS sync,\n{many} threads"]
 
     ax = axes[0][0]
-    _bars(ax, groups, [("libusertoken", UT, [p["ut"]["calls_per_s"] for p in pairs]),
-                       ("libcurl", BASE, [p["curl"]["calls_per_s"] for p in pairs])],
-          "C: calls/s (higher is better)", "calls/s")
+    _calls_bars(ax, groups, pairs, "C: calls/s, keep-alive (higher is better)")
     if "not_run" not in r["emulator"]:
         ax.axhline(r["emulator"]["calls_per_s"], color=OTHER, linestyle=":", linewidth=1)
         ax.text(-0.4, r["emulator"]["calls_per_s"], " emulator under wrk", fontsize=7, va="bottom")
 
-    _cpu_bars(axes[0][1], groups, pairs)
+    _cpu_bars(axes[0][1], groups, pairs, "C: client CPU per call, user + system (lower is better)")
 
     p = r["python"]
     ax = axes[0][2]
@@ -97,6 +102,16 @@ def render(r: dict, path: str) -> None:
     _bars(axes[1][2], [f"{st['rss_warmup']:,} → {st['rss_calls']:,} calls"],
           [("libusertoken", UT, [m["ut"]["growth_kib"]]), ("libcurl", BASE, [m["curl"]["growth_kib"]])],
           "RSS growth after warm-up (lower is better)", "KiB")
+
+    # A full TLS handshake per call costs tens of times a keep-alive call: panels of their own.
+    pairs = [fresh[1], fresh[many]]
+    groups = ["1 thread", f"{many} threads"]
+    _calls_bars(axes[2][0], groups, pairs, "HTTPS, a new connection per call: calls/s (higher is better)")
+    _cpu_bars(axes[2][1], groups, pairs, "HTTPS, a new connection per call: CPU per call (lower is better)")
+    s = r["https_startup"]
+    _bars(axes[2][2], ["exec to first token over HTTPS, exit"],
+          [("libusertoken", UT, [s["ut"]["median_ms"]]), ("libcurl", BASE, [s["curl"]["median_ms"]])],
+          "Start-up over HTTPS (lower is better)", "ms")
 
     title = "usertoken benchmarks (make bench)" + ("  [smoke run]" if st["quick"] else "")
     fig.suptitle(f"{title}: {r['meta']['date']}, {r['meta']['machine']}", fontsize=11)

@@ -19,19 +19,34 @@ def _goal(name: str, target: str, measured: Optional[float], fmt: str, ok) -> di
     return {"goal": name, "target": target, "measured": shown, "met": bool(ok(measured))}
 
 
+def _threads(n: int) -> str:
+    return f"{n} thread{'s' if n > 1 else ''}"
+
+
+def _sync_goals(r: dict, key: str, label: str) -> List[dict]:
+    """At least libcurl's calls/s for at most its CPU per call, at 1 and N threads."""
+    goals = []
+    for n in (1, r["settings"]["many_threads"]):
+        c = r.get(key, {}).get(n)
+        goals.append(_goal(f"{label} {_threads(n)}: calls/s vs libcurl", "≥ 1.00×",
+                           c and c["rate_ratio"], "{:.2f}×", lambda x: x >= 1.0))
+        goals.append(_goal(f"{label} {_threads(n)}: CPU per call vs libcurl", "≤ 1.00×",
+                           c and c["cpu_ratio"], "{:.2f}×", lambda x: x <= 1.0))
+    return goals
+
+
 def evaluate(r: dict) -> List[dict]:
     st = r["settings"]
     many = st["many_threads"]
-    goals = []
-    for n in (1, many):
-        c = r.get("c_sync", {}).get(n)
-        goals.append(_goal(f"C {n} thread{'s' if n > 1 else ''}: calls/s vs libcurl", "≥ 1.00×",
-                           c and c["rate_ratio"], "{:.2f}×", lambda x: x >= 1.0))
-        goals.append(_goal(f"C {n} thread{'s' if n > 1 else ''}: CPU per call vs libcurl", "≤ 1.00×",
-                           c and c["cpu_ratio"], "{:.2f}×", lambda x: x <= 1.0))
+    goals = _sync_goals(r, "c_sync", "C")
     a = r.get("c_async")
     goals.append(_goal(f"C async, {st['inflight']} in flight: calls/s vs libcurl multi", "≥ 1.00×",
                        a and a["rate_ratio"], "{:.2f}×", lambda x: x >= 1.0))
+    goals += _sync_goals(r, "https_keep_alive", "HTTPS keep-alive, C")
+    for n in (1, many):
+        c = r.get("https_new_connection", {}).get(n)
+        goals.append(_goal(f"HTTPS, a new connection per call, C {_threads(n)}: calls/s vs libcurl",
+                           "≥ 1.30×", c and c["rate_ratio"], "{:.2f}×", lambda x: x >= 1.3))
     p = r.get("python") or {}
     ok_py = "not_run" not in p and bool(p)
     goals.append(_goal("Python 1 thread: calls/s vs mindbody-api", "≥ 3.00×",
@@ -54,6 +69,9 @@ def evaluate(r: dict) -> List[dict]:
     s = r.get("startup")
     goals.append(_goal("Start-up to first result (whole process)", "≤ 30 ms",
                        s and s["ut"]["median_ms"], "{:.1f} ms", lambda x: x <= 30.0))
+    s = r.get("https_startup")
+    goals.append(_goal("Start-up to first result over HTTPS: time vs libcurl's", "≤ 0.50×",
+                       s and s["ratio"], "{:.2f}×", lambda x: x <= 0.5))
     m = r.get("memory")
     goals.append(_goal(f"Peak RSS at {st['rss_threads']} threads (VmHWM)", "≤ 16 MiB",
                        m and m["ut"]["peak_rss_kib"] / 1024, "{:.1f} MiB", lambda x: x <= 16.0))

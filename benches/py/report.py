@@ -34,6 +34,10 @@ def _c_rows(label: str, pair: dict) -> List[List[str]]:
     return rows
 
 
+def _sync_rows(pairs: dict, many: int) -> List[List[str]]:
+    return _c_rows("1t", pairs[1]) + _c_rows(f"{many}t", pairs[many])
+
+
 def render(r: dict) -> str:
     st, meta = r["settings"], r["meta"]
     many = st["many_threads"]
@@ -42,10 +46,12 @@ def render(r: dict) -> str:
         L += ["> **Smoke run (`BENCH_QUICK=1`)**: windows and rounds too short for the figures "
               "to mean much.", ""]
     L += [f"Measured {meta['date']} on {meta['machine']}; libusertoken {meta['ut_version']} "
-          f"(commit {meta['commit']}), {meta['curl_version']}, Python {meta['python']}, "
+          f"(commit {meta['commit']}; TLS by rustls, *ring* provider), {meta['curl_version']} "
+          f"(TLS by {meta['curl_ssl']}), Python {meta['python']}, "
           f"mindbody-api {meta['mindbody_api']}, requests {meta['requests']}. "
           f"The server is `ut-emulator --threads {st['emulator_threads']}` on loopback, "
-          "sharing the machine with the client under test.", "",
+          "sharing the machine with the client under test (the HTTPS sections start two more, "
+          "with `--tls`).", "",
           "Reproduce with `make bench` (a few minutes; `BENCH_QUICK=1 make bench` for a smoke "
           "run; see `benches/README.md` for the knobs). Every comparison is interleaved: each "
           f"round runs every side once, in rotating order ({st['rounds']} rounds of "
@@ -74,10 +80,7 @@ def render(r: dict) -> str:
           "process's voluntary and involuntary context switches per call. *busy cores* is client plus emulator CPU per call times calls/s: "
           f"near {meta['cores']} the machine is saturated and calls/s follows CPU per call. *other "
           "load* is the cores that other processes (and the hypervisor) took meanwhile.", ""]
-    rows = []
-    for n in (1, many):
-        rows += _c_rows(f"{n}t", r["c_sync"][n])
-    L += _table(head, rows)
+    L += _table(head, _sync_rows(r["c_sync"], many))
 
     k = st["inflight"]
     L += ["## C: async", "",
@@ -87,6 +90,28 @@ def render(r: dict) -> str:
           "default: the library on its runtime's worker threads (`worker_threads`, default 2), "
           "the multi handle on the one thread that drives it.", ""]
     L += _table(head, _c_rows(f"{k} in flight", r["c_async"]))
+
+    L += ["## HTTPS: keep-alive", "",
+          "The blocking comparison above, over HTTPS: an emulator started with `--tls` (a "
+          "certificate for `127.0.0.1` from an authority it generates, ECDSA P-256), both sides "
+          "trusting that authority's PEM file (`ca_file` in the `ut_client_new` config; "
+          "`CURLOPT_CAINFO`). Both negotiate TLS 1.3. libusertoken's TLS is rustls with the "
+          f"*ring* provider; libcurl's is {meta['curl_ssl']}. Connections are kept alive, so "
+          "after the first handshake of each connection a call costs its encryption, not a "
+          "handshake.", ""]
+    L += _table(head, _sync_rows(r["https_keep_alive"], many))
+
+    L += ["## HTTPS: a new connection per call", "",
+          "Every call a TCP connection and a full TLS 1.3 handshake, on both sides alike: the "
+          "emulator, started with `--tls --no-keep-alive --no-tls-resumption`, answers every "
+          "request with `Connection: close`, closes the connection after the answer, and never "
+          "resumes a TLS session (no tickets, no session cache), so neither client can skip the "
+          "handshake. libusertoken is used as above and opens the next connection itself; "
+          "libcurl keeps its one easy handle per thread, sees `Connection: close` and "
+          "reconnects. Each side verifies the emulator's certificate chain against the CA file "
+          "on every call. *emulator CPU µs/req* is the emulator's side of each handshake and "
+          "answer, the same work for both clients.", ""]
+    L += _table(head, _sync_rows(r["https_new_connection"], many))
 
     p = r["python"]
     L += ["## Python", ""]
@@ -115,14 +140,21 @@ def render(r: dict) -> str:
 
     L += _session(r)
 
-    s = r["startup"]
     L += ["## Start-up", "",
           "Wall time of a whole process, exec to exit, for the smallest program that gets one "
           "token: `ut_client_new` + `ut_issue` + free, and the same with libcurl (global init, "
-          f"one easy handle). {st['startup_runs']} runs of each, alternating.", ""]
-    L += _table(["program", "median ms", "min ms", "max ms"],
-                [[name, _n(s[k]["median_ms"], 1), _n(s[k]["min_ms"], 1), _n(s[k]["max_ms"], 1)]
-                 for k, name in (("ut", "libusertoken"), ("curl", "libcurl"))])
+          f"one easy handle). {st['startup_runs']} runs of each, alternating; the ratio is the "
+          "median of each run's time over that of the other program's run next to it. Over "
+          "HTTPS, against the `--tls` emulator, both programs trust its CA file as above, and "
+          "the time includes each side's TLS set-up (reading the CA file; for libcurl, "
+          f"initialising {meta['curl_ssl']}) and one full TLS 1.3 handshake.", ""]
+    rows = []
+    for key, over in (("startup", ""), ("https_startup", ", HTTPS")):
+        s = r[key]
+        rows += [[name + over, _n(s[k]["median_ms"], 1), _n(s[k]["min_ms"], 1), _n(s[k]["max_ms"], 1)]
+                 for k, name in (("ut", "libusertoken"), ("curl", "libcurl"))]
+        rows.append([f"**ut / curl{over}**", f"**{s['ratio']:.2f}×**", "", ""])
+    L += _table(["program", "median ms", "min ms", "max ms"], rows)
 
     m = r["memory"]
     L += ["## Memory", "",
@@ -211,7 +243,8 @@ def _session(r: dict) -> List[str]:
 
 def _all_runs(r: dict):
     """Every sample that recorded the machine's other load."""
-    groups = [r["c_sync"][n] for n in r["c_sync"]] + [r["c_async"]]
+    groups = [pair for key in ("c_sync", "https_keep_alive", "https_new_connection")
+              for pair in r[key].values()] + [r["c_async"]]
     for pair in groups:
         for side in ("ut", "curl"):
             yield from pair[side]["samples"]

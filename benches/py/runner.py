@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import resource
+import ssl
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 
 class BenchError(RuntimeError):
@@ -19,16 +21,29 @@ class BenchError(RuntimeError):
 
 
 class Emulator:
-    """ut-emulator on a free loopback port; stopped (by its own pid) on exit."""
+    """ut-emulator on a free loopback port, with more `args` (such as `--tls`); stopped (by its
+    own pid) on exit. With `--tls` it writes the authority its certificate is trusted through
+    to `ca_file`, a file of its own, removed when it stops."""
 
-    def __init__(self, binary: str, threads: int):
-        self.proc = subprocess.Popen([binary, "--bind", "127.0.0.1:0", "--threads", str(threads)],
-                                     stdout=subprocess.PIPE, text=True)
+    def __init__(self, binary: str, threads: int, args: Sequence[str] = ()):
+        argv = [binary, "--bind", "127.0.0.1:0", "--threads", str(threads), *args]
+        self.ca_file: Optional[str] = None
+        if "--tls" in args:
+            fd, self.ca_file = tempfile.mkstemp(prefix="ut-emulator-", suffix="-ca.pem")
+            os.close(fd)
+            argv += ["--cert-out", self.ca_file]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("listening on "):
             self.stop()
-            raise BenchError(f"ut-emulator did not start (said {line!r})")
+            raise BenchError(f"{' '.join(argv)} did not start (said {line!r})")
         self.url = line[len("listening on "):]
+        # The file is written before the line is printed.
+        self._tls = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+
+    def target(self) -> List[str]:
+        """The C bench's options that point a client at this emulator (and make it trust it)."""
+        return ["--url", self.url] + (["--ca-file", self.ca_file] if self.ca_file else [])
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -38,6 +53,8 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.ca_file and os.path.exists(self.ca_file):
+            os.remove(self.ca_file)
 
     def cpu_s(self) -> float:
         """User + system CPU the emulator has used so far (fields 14, 15 of /proc/PID/stat)."""
@@ -46,7 +63,7 @@ class Emulator:
         return (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
 
     def requests_served(self) -> int:
-        with urllib.request.urlopen(f"{self.url}/_emulator/stats", timeout=5) as r:
+        with urllib.request.urlopen(f"{self.url}/_emulator/stats", timeout=5, context=self._tls) as r:
             return json.load(r)["requests"]
 
 

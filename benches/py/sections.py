@@ -23,7 +23,9 @@ class Context:
     settings: Settings
     root: str       # repository root
     out: str        # build/bench: programs and raw output
-    emulator: Emulator
+    emulator: Emulator      # plain HTTP, keep-alive
+    https: Emulator         # --tls
+    https_close: Emulator   # --tls --no-keep-alive --no-tls-resumption: a full handshake per call
 
     def prog(self, name: str) -> str:
         return os.path.join(self.out, name)
@@ -39,31 +41,49 @@ def summarize(case: Case, keys=C_KEYS) -> Dict[str, float]:
     return s
 
 
-def _c_run(ctx: Context, timeout: float):
-    return lambda case: run_json(case.argv, case.env, timeout, ctx.emulator)
+def _c_run(emulator: Emulator, timeout: float):
+    return lambda case: run_json(case.argv, case.env, timeout, emulator)
 
 
-def c_pair(ctx: Context, label: str, ut_argv: List[str], curl_argv: List[str]) -> dict:
+def c_pair(ctx: Context, label: str, emulator: Emulator, ut_argv: List[str],
+           curl_argv: List[str]) -> dict:
+    """ut against curl on `emulator`, interleaved."""
     st = ctx.settings
-    common = ["--url", ctx.emulator.url, "--warmup", str(st.warmup), "--seconds", str(st.seconds)]
+    common = emulator.target() + ["--warmup", str(st.warmup), "--seconds", str(st.seconds)]
     ut_extra = ["--ut-extra", st.ut_extra] if st.ut_extra else []
     ut = Case("ut", [ctx.prog("bench-ut")] + ut_argv + common + ut_extra)
     curl = Case("curl", [ctx.prog("bench-curl")] + curl_argv + common)
-    interleave([ut, curl], st.rounds, _c_run(ctx, st.warmup + st.seconds + 60), label)
+    interleave([ut, curl], st.rounds, _c_run(emulator, st.warmup + st.seconds + 60), label)
     return {"ut": summarize(ut), "curl": summarize(curl),
             "rate_ratio": paired_ratio(ut, curl, "calls_per_s"),
             "cpu_ratio": paired_ratio(ut, curl, "cpu_us_per_call")}
 
 
-def c_sync(ctx: Context) -> Dict[int, dict]:
-    return {n: c_pair(ctx, f"C sync {n}t", ["ut-sync", "--threads", str(n)],
+def _sync_pairs(ctx: Context, label: str, emulator: Emulator) -> Dict[int, dict]:
+    """Blocking calls from 1 and N threads: ut_issue against a reused easy handle per thread."""
+    return {n: c_pair(ctx, f"{label} {n}t", emulator, ["ut-sync", "--threads", str(n)],
                       ["curl-sync", "--threads", str(n)])
             for n in (1, ctx.settings.many_threads)}
 
 
+def c_sync(ctx: Context) -> Dict[int, dict]:
+    return _sync_pairs(ctx, "C sync", ctx.emulator)
+
+
+def https_keep_alive(ctx: Context) -> Dict[int, dict]:
+    return _sync_pairs(ctx, "HTTPS keep-alive", ctx.https)
+
+
+def https_new_connection(ctx: Context) -> Dict[int, dict]:
+    """The emulator closes every connection after its answer and never resumes a TLS session,
+    so each call of either client is a connect and a full handshake."""
+    return _sync_pairs(ctx, "HTTPS new connection", ctx.https_close)
+
+
 def c_async(ctx: Context) -> dict:
     k = str(ctx.settings.inflight)
-    return c_pair(ctx, f"C async {k}", ["ut-async", "--inflight", k], ["curl-multi", "--inflight", k])
+    return c_pair(ctx, f"C async {k}", ctx.emulator, ["ut-async", "--inflight", k],
+                  ["curl-multi", "--inflight", k])
 
 
 def python(ctx: Context) -> dict:
@@ -85,7 +105,7 @@ def python(ctx: Context) -> dict:
                                    str(n), "--warmup", str(st.warmup), "--seconds", str(st.py_seconds)],
                 env)
     interleave(list(cases.values()), st.py_rounds,
-               _c_run(ctx, st.warmup + st.py_seconds + 60), "Python")
+               _c_run(ctx.emulator, st.warmup + st.py_seconds + 60), "Python")
     keys = ("calls_per_s", "cpu_us_per_call", "peak_rss_kib", "emu_cpu_us_per_req", "other_cores")
     many = st.many_threads
     return {
@@ -124,7 +144,7 @@ def session(ctx: Context) -> dict:
     common = ["--url", ctx.emulator.url, "--warmup", str(st.warmup), "--seconds", str(st.seconds)]
     c = {n: Case(f"C {n}t", [ctx.prog("bench-ut"), "ut-session", "--threads", str(n)] + common)
          for n in (1, many)}
-    interleave(list(c.values()), st.rounds, _c_run(ctx, st.warmup + st.seconds + 60), "session C")
+    interleave(list(c.values()), st.rounds, _c_run(ctx.emulator, st.warmup + st.seconds + 60), "session C")
     out = {"c": {n: _session_summary(case) for n, case in c.items()},
            "c_many_vs_1": paired_ratio(c[many], c[1], "calls_per_s"),
            "c_cpu_many_vs_1": paired_ratio(c[many], c[1], "cpu_us_per_call")}
@@ -154,26 +174,39 @@ def session(ctx: Context) -> dict:
                                     "libmono-system-runtime-serialization4.0-cil)"}
     if others:
         interleave(list(others.values()), st.py_rounds,
-                   _c_run(ctx, st.warmup + st.py_seconds + 60), "session Python, C#")
+                   _c_run(ctx.emulator, st.warmup + st.py_seconds + 60), "session Python, C#")
     for key, case in others.items():
         out[key] = _session_summary(case)
     return out
 
 
-def startup(ctx: Context) -> dict:
+def _startup(ctx: Context, label: str, emulator: Emulator) -> dict:
+    """Whole processes, ut and curl alternating; the ratio pairs each ut run with the curl run
+    next to it."""
     st = ctx.settings
-    cases = [Case("ut", [ctx.prog("startup-ut"), ctx.emulator.url]),
-             Case("curl", [ctx.prog("startup-curl"), ctx.emulator.url])]
+    target = [emulator.url] + ([emulator.ca_file] if emulator.ca_file else [])
+    cases = [Case("ut", [ctx.prog("startup-ut")] + target),
+             Case("curl", [ctx.prog("startup-curl")] + target)]
     for case in cases:   # one untimed run each, so the first timed one finds warm page caches
         spawn_ms(case.argv)
     for r in range(st.startup_runs):
         for case in (cases if r % 2 == 0 else cases[::-1]):
             case.samples.append({"ms": spawn_ms(case.argv)})
-    print(f"  [start-up] {st.startup_runs} runs each", flush=True)
-    return {c.name: {"median_ms": c.median("ms"),
-                     "min_ms": min(s["ms"] for s in c.samples),
-                     "max_ms": max(s["ms"] for s in c.samples), "samples": c.samples}
-            for c in cases}
+    print(f"  [{label}] {st.startup_runs} runs each", flush=True)
+    out = {c.name: {"median_ms": c.median("ms"),
+                    "min_ms": min(s["ms"] for s in c.samples),
+                    "max_ms": max(s["ms"] for s in c.samples), "samples": c.samples}
+           for c in cases}
+    out["ratio"] = paired_ratio(cases[0], cases[1], "ms")
+    return out
+
+
+def startup(ctx: Context) -> dict:
+    return _startup(ctx, "start-up", ctx.emulator)
+
+
+def https_startup(ctx: Context) -> dict:
+    return _startup(ctx, "start-up over HTTPS", ctx.https)
 
 
 def memory(ctx: Context) -> dict:
@@ -184,7 +217,7 @@ def memory(ctx: Context) -> dict:
     ut_extra = ["--ut-extra", st.ut_extra] if st.ut_extra else []
     cases = [Case("ut", [ctx.prog("bench-ut"), "ut-sync"] + common + ut_extra),
              Case("curl", [ctx.prog("bench-curl"), "curl-sync"] + common)]
-    interleave(cases, st.rss_rounds, _c_run(ctx, 600), "memory")
+    interleave(cases, st.rss_rounds, _c_run(ctx.emulator, 600), "memory")
     out = {}
     for c in cases:
         for s in c.samples:

@@ -14,6 +14,10 @@
 //! let emulator =
 //!     Emulator::builder().tls(true).threads(1).idle_timeout(Duration::from_millis(200)).start("127.0.0.1:0").unwrap();
 //! # drop(emulator);
+//!
+//! // One request per connection, each a full TLS handshake.
+//! let emulator = Emulator::builder().tls(true).keep_alive(false).tls_resumption(false).start("127.0.0.1:0").unwrap();
+//! # drop(emulator);
 //! ```
 
 // Each module uses only modules listed before it.
@@ -58,6 +62,7 @@ pub use config::{BearerPrefix, EmulatorConfig, OldToken, RenewToken, SiteConfig,
 pub use connection::DEFAULT_IDLE_TIMEOUT;
 pub use control_client::Control;
 
+use server::Policy;
 use state::State;
 use tls::Tls;
 
@@ -71,7 +76,9 @@ pub struct Builder {
     config: EmulatorConfig,
     threads: usize,
     tls: bool,
+    tls_resumption: bool,
     idle_timeout: Duration,
+    keep_alive: bool,
 }
 
 impl Builder {
@@ -93,6 +100,20 @@ impl Builder {
         self
     }
 
+    /// With [`Builder::tls`]: let clients resume a TLS session (default `true`). `false` never
+    /// resumes one, so every connection is a full handshake.
+    pub fn tls_resumption(mut self, tls_resumption: bool) -> Builder {
+        self.tls_resumption = tls_resumption;
+        self
+    }
+
+    /// Serve more than one request per connection (default `true`). `false` answers every
+    /// request with `Connection: close` and closes the connection after the answer.
+    pub fn keep_alive(mut self, keep_alive: bool) -> Builder {
+        self.keep_alive = keep_alive;
+        self
+    }
+
     /// Close a keep-alive connection, with a FIN, once it has been idle (no request in
     /// progress) this long; `Duration::ZERO` never does. Default [`DEFAULT_IDLE_TIMEOUT`].
     pub fn idle_timeout(mut self, idle_timeout: Duration) -> Builder {
@@ -102,9 +123,12 @@ impl Builder {
 
     /// Binds `bind` (such as `127.0.0.1:0`) and returns once it accepts connections.
     pub fn start(self, bind: &str) -> io::Result<Emulator> {
-        let tls = if self.tls { Some(Tls::generate()?) } else { None };
-        let idle_timeout = Some(self.idle_timeout).filter(|limit| !limit.is_zero());
-        Emulator::launch(bind, self.config, self.threads, tls, idle_timeout)
+        let tls = if self.tls { Some(Tls::generate(self.tls_resumption)?) } else { None };
+        let policy = Policy {
+            idle_timeout: Some(self.idle_timeout).filter(|limit| !limit.is_zero()),
+            keep_alive: self.keep_alive,
+        };
+        Emulator::launch(bind, self.config, self.threads, tls, policy)
     }
 }
 
@@ -126,7 +150,9 @@ impl Emulator {
             config: EmulatorConfig::default(),
             threads: DEFAULT_THREADS,
             tls: false,
+            tls_resumption: true,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            keep_alive: true,
         }
     }
 
@@ -157,7 +183,7 @@ impl Emulator {
         config: EmulatorConfig,
         threads: usize,
         tls: Option<Tls>,
-        idle_timeout: Option<Duration>,
+        policy: Policy,
     ) -> io::Result<Emulator> {
         let state = State::new(&config).map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
         let state = Arc::new(state);
@@ -188,7 +214,7 @@ impl Emulator {
             match bound {
                 Ok((addr, listener)) => {
                     let _ = ready_tx.send(Ok(addr));
-                    runtime.block_on(server::serve(listener, state, acceptor, idle_timeout, stopped));
+                    runtime.block_on(server::serve(listener, state, acceptor, policy, stopped));
                 }
                 Err(e) => drop(ready_tx.send(Err(e))),
             }

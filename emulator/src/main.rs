@@ -9,7 +9,7 @@ use ut_emulator::{Emulator, EmulatorConfig, DEFAULT_IDLE_TIMEOUT, DEFAULT_THREAD
 
 const USAGE: &str = "\
 usage: ut-emulator [--bind ADDR] [--config FILE] [--threads N] [--idle-timeout-ms N]
-                   [--tls [--cert-out FILE]]
+                   [--no-keep-alive] [--tls [--cert-out FILE] [--no-tls-resumption]]
 
 A local stand-in for the Mindbody Public API v6 UserToken endpoints.
 
@@ -19,8 +19,12 @@ A local stand-in for the Mindbody Public API v6 UserToken endpoints.
   --threads N            runtime worker threads, 1 to 64 (default 2)
   --idle-timeout-ms N    close a keep-alive connection (FIN) once idle N ms, no request in
                          progress; 0 never does (default 5000)
+  --no-keep-alive        answer every request with Connection: close and close the
+                         connection after the answer
   --tls                  serve HTTPS with a certificate generated at start
   --cert-out FILE        with --tls: write the certificate authority (PEM) to trust to FILE
+  --no-tls-resumption    with --tls: never resume a TLS session, so every connection is a
+                         full handshake
   --version              print the version
   --help                 print this help
 
@@ -63,8 +67,22 @@ struct Options {
     config: Option<String>,
     threads: usize,
     idle_timeout: Duration,
+    keep_alive: bool,
     tls: bool,
+    tls_resumption: bool,
     cert_out: Option<String>,
+}
+
+impl Options {
+    /// The setting a switch (an argument without a value) changes, and what it sets it to.
+    fn switch(&mut self, name: &str) -> Option<(&mut bool, bool)> {
+        match name {
+            "--tls" => Some((&mut self.tls, true)),
+            "--no-keep-alive" => Some((&mut self.keep_alive, false)),
+            "--no-tls-resumption" => Some((&mut self.tls_resumption, false)),
+            _ => None,
+        }
+    }
 }
 
 enum Command {
@@ -79,7 +97,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
         config: None,
         threads: DEFAULT_THREADS,
         idle_timeout: DEFAULT_IDLE_TIMEOUT,
+        keep_alive: true,
         tls: false,
+        tls_resumption: true,
         cert_out: None,
     };
     while let Some(arg) = args.next() {
@@ -93,11 +113,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
         if name == "--version" || name == "-V" {
             return Ok(Command::Version);
         }
-        if name == "--tls" {
+        if let Some((setting, value)) = options.switch(&name) {
             if inline.is_some() {
-                return Err("--tls takes no value".to_owned());
+                return Err(format!("{name} takes no value"));
             }
-            options.tls = true;
+            *setting = value;
             continue;
         }
         if !matches!(name.as_str(), "--bind" | "--config" | "--threads" | "--idle-timeout-ms" | "--cert-out") {
@@ -125,6 +145,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     }
     if options.cert_out.is_some() && !options.tls {
         return Err("--cert-out needs --tls".to_owned());
+    }
+    if !options.tls_resumption && !options.tls {
+        return Err("--no-tls-resumption needs --tls".to_owned());
     }
     Ok(Command::Serve(options))
 }
@@ -185,6 +208,8 @@ fn serve(options: Options, config: EmulatorConfig) -> Result<(), String> {
         .config(config)
         .threads(options.threads)
         .tls(options.tls)
+        .tls_resumption(options.tls_resumption)
+        .keep_alive(options.keep_alive)
         .idle_timeout(options.idle_timeout)
         .start(&options.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::body::{Frame, SizeHint};
+use hyper::header::{HeaderValue, CONNECTION};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -74,6 +75,17 @@ impl hyper::body::Body for Answer {
     }
 }
 
+/// How the server treats every connection it accepts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Policy {
+    /// Close a keep-alive connection once idle this long; `None` never does.
+    pub(crate) idle_timeout: Option<Duration>,
+    /// Serve more than one request per connection. Without it every answer says
+    /// `Connection: close` and the connection is closed after it, as some servers and load
+    /// balancers do.
+    pub(crate) keep_alive: bool,
+}
+
 /// Binds the first address `bind` resolves to that can be bound. Needs a runtime context.
 pub(crate) fn listen(bind: &str) -> io::Result<TcpListener> {
     let mut failure = None;
@@ -95,12 +107,12 @@ fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
 }
 
 /// Accepts connections until `stop` fires (or its sender is dropped); over TLS when given
-/// an acceptor; closes a connection idle for `idle_timeout`, if any.
+/// an acceptor; serves each as `policy` says.
 pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<State>,
     tls: Option<TlsAcceptor>,
-    idle_timeout: Option<Duration>,
+    policy: Policy,
     mut stop: oneshot::Receiver<()>,
 ) {
     loop {
@@ -116,12 +128,12 @@ pub(crate) async fn serve(
                 let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&state);
                 match &tls {
-                    None => drop(tokio::spawn(serve_socket(stream, state, idle_timeout))),
+                    None => drop(tokio::spawn(serve_socket(stream, state, policy))),
                     Some(acceptor) => {
                         let handshake = acceptor.accept(stream);
                         tokio::spawn(async move {
                             if let Ok(Ok(stream)) = timeout(HANDSHAKE_LIMIT, handshake).await {
-                                serve_socket(stream, state, idle_timeout).await;
+                                serve_socket(stream, state, policy).await;
                             }
                         });
                     }
@@ -133,20 +145,25 @@ pub(crate) async fn serve(
     }
 }
 
-async fn serve_socket(stream: impl Socket, state: Arc<State>, idle_timeout: Option<Duration>) {
-    let connection = Arc::new(Connection::new(idle_timeout));
+async fn serve_socket(stream: impl Socket, state: Arc<State>, policy: Policy) {
+    let connection = Arc::new(Connection::new(policy.idle_timeout));
     let service = {
         let connection = Arc::clone(&connection);
         service_fn(move |request| {
             let in_progress = connection.request_started();
             let reply = dispatch::respond(request, Arc::clone(&state), Arc::clone(&connection));
             async move {
-                let reply = reply.await?;
+                let mut reply = reply.await?;
+                // hyper closes the connection after the answer without saying so; the header
+                // tells the client not to send another request on it.
+                if !policy.keep_alive {
+                    reply.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+                }
                 Ok::<_, std::convert::Infallible>(reply.map(|body| Answer { body, _in_progress: in_progress }))
             }
         })
     };
-    let mut http = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let mut http = http1::Builder::new().keep_alive(policy.keep_alive).serve_connection(TokioIo::new(stream), service);
     let ending = tokio::select! {
         _ = &mut http => return,
         ending = connection.ending() => ending,

@@ -26,7 +26,9 @@ fn failed(e: impl std::fmt::Display) -> io::Error {
 
 impl Tls {
     /// A fresh authority and server key every time: nothing secret is ever stored or reused.
-    pub(crate) fn generate() -> io::Result<Tls> {
+    /// Without `resumption` every connection costs a full handshake, whatever the client
+    /// remembers from an earlier one.
+    pub(crate) fn generate(resumption: bool) -> io::Result<Tls> {
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(failed)?;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ca_params.distinguished_name.push(DnType::CommonName, "ut-emulator test authority");
@@ -53,6 +55,12 @@ impl Tls {
             .with_single_cert(chain, key)
             .map_err(failed)?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        if !resumption {
+            // No session is kept (TLS 1.2 session ids, TLS 1.3 stateful tickets) and no
+            // TLS 1.3 ticket is sent; the default ticketer already never makes stateless ones.
+            config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+            config.send_tls13_tickets = 0;
+        }
         Ok(Tls { ca_pem: ca_cert.pem(), acceptor: TlsAcceptor::from(Arc::new(config)) })
     }
 }

@@ -98,8 +98,18 @@ fn help_prints_usage() {
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("usage: ut-emulator [--bind ADDR] [--config FILE]"), "{text}");
-    for option in ["--bind", "--config", "--threads", "--idle-timeout-ms", "--tls", "--cert-out", "--version", "--help"]
-    {
+    for option in [
+        "--bind",
+        "--config",
+        "--threads",
+        "--idle-timeout-ms",
+        "--no-keep-alive",
+        "--tls",
+        "--cert-out",
+        "--no-tls-resumption",
+        "--version",
+        "--help",
+    ] {
         assert!(text.contains(option), "{option} undocumented");
     }
     for default in ["test-api-key", "-99", "Siteowner / apitest1234", "mindbodysandboxsite@gmail.com / Apitest1234"] {
@@ -144,6 +154,8 @@ fn bad_arguments_exit_2_with_a_message() {
         &["--idle-timeout-ms", "-1"],
         &["--idle-timeout-ms", "86400001"],
         &["--idle-timeout-ms=soon"],
+        &["--no-keep-alive=yes"],
+        &["--no-tls-resumption"],
     ] {
         let output = run(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -1,6 +1,7 @@
 //! How the emulator ends keep-alive connections, as servers and load balancers do: a FIN once
-//! a connection has sat idle for the idle timeout, and the `close_when_idle` and
-//! `reset_when_idle` faults that end one connection after an idle spell of its own.
+//! a connection has sat idle for the idle timeout, the `close_when_idle` and
+//! `reset_when_idle` faults that end one connection after an idle spell of its own, and no
+//! keep-alive at all.
 
 mod common;
 
@@ -183,5 +184,38 @@ fn idle_faults_take_only_idle_ms() {
     ] {
         let response = http.send("POST", "/_emulator/faults", &[], fault.to_string().as_bytes());
         assert_eq!((response.status, response.error_code()), (400, "InvalidParameter".to_owned()), "{fault}");
+    }
+}
+
+#[test]
+fn without_keep_alive_every_answer_says_close_and_ends_its_connection() {
+    let emulator = Emulator::builder().keep_alive(false).start("127.0.0.1:0").unwrap();
+    for round in 0..3 {
+        let mut http = connect(&emulator);
+        let response = http.issue("Siteowner", "apitest1234");
+        assert_eq!(response.status, 200, "round {round}");
+        assert_eq!(response.header("connection"), Some("close"), "round {round}");
+        let (after, ended) = wait_for_end(&mut http);
+        ended.expect("a FIN, not a reset");
+        assert!(after < Duration::from_millis(1000), "closed {after:?} after the answer");
+        // A second request on that connection gets no answer: the end of the stream, or a
+        // reset if it arrived after the server had let go of the socket.
+        http.write_request("GET", "/_emulator/health", &[], b"");
+        let second = http.read_response().map(|response| response.status).map_err(|e| e.kind());
+        assert!(
+            matches!(second, Err(ErrorKind::UnexpectedEof | ErrorKind::ConnectionReset)),
+            "round {round}: {second:?}"
+        );
+    }
+}
+
+#[test]
+fn keep_alive_is_the_default() {
+    let emulator = common::start();
+    let mut http = connect(&emulator);
+    for _ in 0..3 {
+        let response = http.issue("Siteowner", "apitest1234");
+        assert_eq!(response.status, 200, "the same connection serves again");
+        assert_ne!(response.header("connection"), Some("close"));
     }
 }

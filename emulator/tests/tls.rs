@@ -3,26 +3,32 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+use rustls::{ClientConfig, ClientConnection, HandshakeKind, RootCertStore, StreamOwned, SupportedProtocolVersion};
 use serde_json::json;
 use ut_emulator::{Emulator, EmulatorConfig};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ut-emulator");
 
 fn client_config(ca_pem: &str) -> Arc<ClientConfig> {
+    client_config_for(ca_pem, rustls::DEFAULT_VERSIONS)
+}
+
+/// A client trusting `ca_pem` that speaks only `versions`. It keeps what servers give it for
+/// resuming sessions (rustls's default in-memory cache), shared by the connections made with it.
+fn client_config_for(ca_pem: &str, versions: &[&'static SupportedProtocolVersion]) -> Arc<ClientConfig> {
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
         roots.add(cert.expect("the authority is valid PEM")).unwrap();
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_root_certificates(roots)
         .with_no_client_auth();
@@ -32,8 +38,20 @@ fn client_config(ca_pem: &str) -> Arc<ClientConfig> {
 /// One request over TLS, verified against `ca_pem` for `name`; the raw response, or the
 /// handshake's (or the connection's) error.
 fn https(addr: SocketAddr, name: &str, ca_pem: &str, method: &str, path: &str, body: &str) -> Result<String, String> {
+    exchange(client_config(ca_pem), addr, name, method, path, body).map(|(response, _)| response)
+}
+
+/// As [`https`], with a given client configuration; also how the handshake went.
+fn exchange(
+    config: Arc<ClientConfig>,
+    addr: SocketAddr,
+    name: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Result<(String, Option<HandshakeKind>), String> {
     let server = ServerName::try_from(name.to_owned()).unwrap();
-    let connection = ClientConnection::new(client_config(ca_pem), server).unwrap();
+    let connection = ClientConnection::new(config, server).unwrap();
     let tcp = TcpStream::connect(addr).unwrap();
     tcp.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
     let mut tls = StreamOwned::new(connection, tcp);
@@ -44,9 +62,11 @@ fn https(addr: SocketAddr, name: &str, ca_pem: &str, method: &str, path: &str, b
     tls.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
     let mut response = String::new();
     match tls.read_to_string(&mut response) {
-        Ok(_) => Ok(response),
+        Ok(_) => Ok((response, tls.conn.handshake_kind())),
         // A server that closes without close_notify still sent the whole response.
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => Ok(response),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => {
+            Ok((response, tls.conn.handshake_kind()))
+        }
         Err(e) => Err(format!("{:?}: {e}", e.kind())),
     }
 }
@@ -88,28 +108,49 @@ fn plain_http_has_no_authority() {
     assert_eq!(emulator.ca_pem(), None);
 }
 
+/// The binary started with `--tls --cert-out FILE` and `args`: its address and the authority
+/// read from FILE as soon as the listening line is out; killed when dropped.
+struct Binary {
+    child: Child,
+    addr: SocketAddr,
+    ca: String,
+}
+
+impl Binary {
+    fn start(name: &str, args: &[&str]) -> Binary {
+        let cert = std::env::temp_dir().join(format!("ut-emulator-{}-{name}-ca.pem", std::process::id()));
+        let _ = std::fs::remove_file(&cert);
+        let mut child = Command::new(BINARY)
+            .args(["--tls", "--cert-out", cert.to_str().unwrap()])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr: SocketAddr = line
+            .strip_prefix("listening on https://")
+            .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+            .trim_end()
+            .parse()
+            .unwrap();
+        let ca = std::fs::read_to_string(&cert).expect("the authority is written before the line");
+        let _ = std::fs::remove_file(&cert);
+        Binary { child, addr, ca }
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn the_binary_serves_https_and_writes_the_authority_before_its_line() {
-    let cert = std::env::temp_dir().join(format!("ut-emulator-{}-ca.pem", std::process::id()));
-    let _ = std::fs::remove_file(&cert);
-    let mut child = Command::new(BINARY)
-        .args(["--tls", "--cert-out", cert.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr: SocketAddr = line
-        .strip_prefix("listening on https://")
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
-        .trim_end()
-        .parse()
-        .unwrap();
-    let ca = std::fs::read_to_string(&cert).expect("the authority is written before the line");
-    let response = https_get(addr, "localhost", &ca, "/_emulator/health");
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_file(&cert);
+    let binary = Binary::start("serves", &[]);
+    let response = https_get(binary.addr, "localhost", &binary.ca, "/_emulator/health");
     assert!(response.unwrap().starts_with("HTTP/1.1 200"));
 }
 
@@ -119,6 +160,15 @@ fn cert_out_without_tls_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--cert-out needs --tls"));
     let output = Command::new(BINARY).args(["--tls=yes"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn no_tls_resumption_without_tls_is_a_usage_error() {
+    let output = Command::new(BINARY).args(["--no-tls-resumption"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--no-tls-resumption needs --tls"));
+    let output = Command::new(BINARY).args(["--tls", "--no-tls-resumption=yes"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -205,4 +255,59 @@ fn the_control_methods_work_over_https() {
     assert_eq!(emulator.health().unwrap(), json!({"ok": true}));
     assert_eq!(emulator.add_faults(r#"{"kind":"drop"}"#).unwrap(), json!({"queued": 1, "pending": 1}));
     assert_eq!(emulator.faults().unwrap()["faults"][0]["kind"], "drop");
+}
+
+/// How the second of two connections from one client (TLS `version` only) was set up, the
+/// first having read a whole answer, and with it whatever the server gave for resuming.
+fn second_handshake(addr: SocketAddr, ca_pem: &str, version: &'static SupportedProtocolVersion) -> HandshakeKind {
+    let config = client_config_for(ca_pem, &[version]);
+    let mut kinds = Vec::new();
+    for _ in 0..2 {
+        let (response, kind) = exchange(config.clone(), addr, "localhost", "GET", "/_emulator/health", "").unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        kinds.push(kind.expect("the handshake is done"));
+    }
+    assert_eq!(kinds[0], HandshakeKind::Full, "a first connection has nothing to resume");
+    kinds[1]
+}
+
+const VERSIONS: [&SupportedProtocolVersion; 2] = [&rustls::version::TLS13, &rustls::version::TLS12];
+
+#[test]
+fn a_client_resumes_its_tls_session_by_default() {
+    let emulator = Emulator::start_tls("127.0.0.1:0", EmulatorConfig::default()).unwrap();
+    for version in VERSIONS {
+        let kind = second_handshake(emulator.addr(), emulator.ca_pem().unwrap(), version);
+        assert_eq!(kind, HandshakeKind::Resumed, "{version:?}");
+    }
+}
+
+#[test]
+fn without_tls_resumption_every_connection_is_a_full_handshake() {
+    let emulator = Emulator::builder().tls(true).tls_resumption(false).start("127.0.0.1:0").unwrap();
+    for version in VERSIONS {
+        let kind = second_handshake(emulator.addr(), emulator.ca_pem().unwrap(), version);
+        assert_eq!(kind, HandshakeKind::Full, "{version:?}");
+    }
+    // The binary's switch does the same.
+    let binary = Binary::start("no-resumption", &["--no-tls-resumption"]);
+    assert_eq!(second_handshake(binary.addr, &binary.ca, &rustls::version::TLS13), HandshakeKind::Full);
+}
+
+#[test]
+fn without_keep_alive_an_https_connection_ends_with_close_notify_after_its_answer() {
+    let binary = Binary::start("no-keep-alive", &["--no-keep-alive"]);
+    let config = client_config(&binary.ca);
+    // No Connection: close from the client: the server alone decides.
+    let request = "GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let server = ServerName::try_from("localhost").unwrap();
+    let mut tls =
+        StreamOwned::new(ClientConnection::new(config, server).unwrap(), TcpStream::connect(binary.addr).unwrap());
+    tls.sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    tls.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    // A clean end of stream: close_notify, then the FIN.
+    tls.read_to_string(&mut response).expect("close_notify before the FIN");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.to_ascii_lowercase().contains("\r\nconnection: close\r\n"), "{response}");
 }
