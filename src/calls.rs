@@ -5,7 +5,7 @@ use crate::error::{Error, ServerText};
 use crate::log::Lines;
 use crate::result::{Cause, Code};
 use crate::stats::{CallStats, Stats};
-use crate::transport::{self, Envelope, Prepared};
+use crate::transport::{self, Envelope};
 use crate::validate::bare_token;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -151,7 +151,6 @@ impl Request {
 
     async fn send(self, http: reqwest::Client, config: &Config, stats: &CallStats) -> Result<String, Error> {
         let call = self.name();
-        let prepared = self.prepare(config)?;
         let (credential, token) = match &self.operation {
             Operation::Issue { password, .. } => (password.as_str(), None),
             Operation::Renew { authorization } | Operation::Revoke { authorization } => {
@@ -164,10 +163,13 @@ impl Request {
         secrets.extend(self.also_hide.iter().map(|s| s.as_str()));
         let secrets = ServerText::new(secrets);
         let log = &self.log;
-        transport::send(&http, config, &prepared, &secrets, log, stats, |body| accept(call, body, &secrets)).await
+        let prepare = || self.prepare(config);
+        transport::send(&http, config, call, prepare, &secrets, log, stats, |body| accept(call, body, &secrets)).await
     }
 
-    fn prepare(&self, config: &Config) -> Result<Prepared, Error> {
+    /// The HTTP request of one attempt, built whole rather than through a RequestBuilder,
+    /// which would merge the headers in one by one.
+    fn prepare(&self, config: &Config) -> Result<reqwest::Request, Error> {
         let call = self.name();
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(HeaderName::from_static("api-key"), sensitive(&config.api_key)?);
@@ -191,8 +193,10 @@ impl Request {
                 (Method::DELETE, None)
             }
         };
-        let url = config.endpoint(&self.version, call);
-        Ok(Prepared { call, method, url, headers, body })
+        let mut request = reqwest::Request::new(method, config.endpoint(&self.version, call));
+        *request.headers_mut() = headers;
+        *request.body_mut() = body.map(reqwest::Body::from);
+        Ok(request)
     }
 }
 

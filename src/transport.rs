@@ -7,21 +7,10 @@ use crate::log::{Level, Lines};
 use crate::result::Cause;
 use crate::retry::{is_retryable_status, parse_retry_after, Decision, RetryPolicy};
 use crate::stats::CallStats;
-use bytes::Bytes;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use reqwest::header::RETRY_AFTER;
+use reqwest::StatusCode;
 use serde::Deserialize;
 use std::time::{Duration, Instant, SystemTime};
-
-/// A request ready to send as many times as the retry policy allows.
-pub struct Prepared {
-    /// `issue`, `renew` or `revoke`, for messages and log lines.
-    pub call: &'static str,
-    pub method: Method,
-    pub url: reqwest::Url,
-    pub headers: HeaderMap,
-    pub body: Option<Bytes>,
-}
 
 /// A complete answer from the server.
 struct Answer {
@@ -44,27 +33,33 @@ enum Failure {
 /// follows what has arrived, never what was promised.
 const FIRST_BUFFER_BYTES: usize = 16 * 1024;
 
-/// Sends `request` until a 2xx answer (whose body `accept` turns into the result), a final
-/// failure, or the last retry. `secrets` are removed from any text the server sends back.
+/// Sends the request of `call` (`issue`, `renew` or `revoke`), made by `prepare` for each
+/// attempt, until a 2xx answer (whose body `accept` turns into the result), a final failure,
+/// or the last retry. `secrets` are removed from any text the server sends back.
+///
+/// Each attempt sends a request of its own, made afresh rather than cloned from a kept one:
+/// most calls make one attempt, and a clone per attempt would be work they never need.
 #[allow(clippy::too_many_arguments)]
 pub async fn send(
     http: &reqwest::Client,
     config: &Config,
-    request: &Prepared,
+    call: &'static str,
+    prepare: impl Fn() -> Result<reqwest::Request, Error>,
     secrets: &ServerText<'_>,
     log: &Lines,
     stats: &CallStats,
     accept: impl FnOnce(Vec<u8>) -> Result<String, Error>,
 ) -> Result<String, Error> {
     let policy = RetryPolicy { max_retries: config.max_retries, base: config.retry_base, max: config.retry_max };
-    let call = request.call;
     let mut attempts = 0;
     // A revoke that may have reached the server already can be answered "denied" on a retry.
     let mut maybe_delivered = false;
     loop {
+        // Fails before the first attempt or never: the same request is made each time.
+        let request = prepare()?;
         attempts += 1;
         stats.sent();
-        log.emit(Level::Debug, || format!("{call}: attempt {attempts}: {} {}", request.method, request.url));
+        log.emit(Level::Debug, || format!("{call}: attempt {attempts}: {} {}", request.method(), request.url()));
         let started = Instant::now();
         let (error, retry_after) = match attempt(http, config, request).await {
             Ok(answer) if answer.status.is_success() => {
@@ -90,7 +85,7 @@ pub async fn send(
             }
             Err(failure) => {
                 maybe_delivered |= !matches!(failure, Failure::Connect(_));
-                (failure_error(call, failure, request, config, secrets), None)
+                (failure_error(call, failure, config, secrets), None)
             }
         };
         match retry_wait(&policy, attempts, error, retry_after) {
@@ -130,17 +125,17 @@ fn accepted(
 }
 
 /// The error of an attempt that got no full answer.
-fn failure_error(call: &str, failure: Failure, request: &Prepared, config: &Config, secrets: &ServerText<'_>) -> Error {
+fn failure_error(call: &str, failure: Failure, config: &Config, secrets: &ServerText<'_>) -> Error {
     match failure {
         Failure::Timeout => {
             let limit = config.timeout.as_millis();
             Error::failed(Cause::Timeout, format!("{call}: no full response within timeout_ms ({limit} ms)"))
         }
         Failure::Dropped(why) => {
-            Error::failed(Cause::Connection, format!("{call}: {}: {}", target(request), secrets.clean(&why)))
+            Error::failed(Cause::Connection, format!("{call}: {}: {}", target(config), secrets.clean(&why)))
         }
         Failure::Connect(why) => {
-            let message = format!("{call}: cannot connect to {}: {}", target(request), secrets.clean(&why));
+            let message = format!("{call}: cannot connect to {}: {}", target(config), secrets.clean(&why));
             Error::failed(Cause::Connection, message)
         }
     }
@@ -171,10 +166,11 @@ fn retry_wait(
     }
 }
 
-/// `host:port` of the request, for messages: a failure says where it was going.
-fn target(request: &Prepared) -> String {
-    let host = request.url.host_str().unwrap_or("?");
-    match request.url.port_or_known_default() {
+/// `host:port` of every request (all go to `base_url`), for messages: a failure says where
+/// it was going.
+fn target(config: &Config) -> String {
+    let host = config.base_url.host_str().unwrap_or("?");
+    match config.base_url.port_or_known_default() {
         Some(port) => format!("{host}:{port}"),
         None => host.to_owned(),
     }
@@ -187,14 +183,9 @@ fn fail(call: &str, mut error: Error, attempts: u32, log: &Lines) -> Error {
 }
 
 /// One attempt, bounded as a whole (connection, headers and a trickling body) by `timeout_ms`.
-async fn attempt(http: &reqwest::Client, config: &Config, request: &Prepared) -> Result<Answer, Failure> {
+async fn attempt(http: &reqwest::Client, config: &Config, request: reqwest::Request) -> Result<Answer, Failure> {
     let work = async {
-        // Built whole rather than through a RequestBuilder, which would merge the headers in
-        // one by one.
-        let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
-        *outgoing.headers_mut() = request.headers.clone();
-        *outgoing.body_mut() = request.body.clone().map(reqwest::Body::from);
-        let mut response = http.execute(outgoing).await.map_err(|e| transport_failure(e, config))?;
+        let mut response = http.execute(request).await.map_err(|e| transport_failure(e, config))?;
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let limit = config.max_response_bytes;
@@ -269,6 +260,11 @@ pub struct EnvelopeError {
 impl Envelope {
     /// The envelope of a body, when it is one.
     pub fn parse(body: &[u8]) -> Option<EnvelopeError> {
+        // A key reads "Error" only when written so, or spelled with escapes: a body with
+        // neither (a token answer) is not parsed a second time just to learn that.
+        if memchr::memmem::find(body, b"\"Error\"").is_none() && memchr::memchr(b'\\', body).is_none() {
+            return None;
+        }
         serde_json::from_slice::<Envelope>(body).ok().map(|e| e.error)
     }
 }
@@ -289,4 +285,30 @@ fn status_error(call: &str, answer: &Answer, secrets: &ServerText<'_>) -> Error 
     error.http_status = Some(status);
     error.api_code = envelope.and_then(|e| e.code).map(|c| secrets.clean(&c));
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Envelope;
+
+    #[test]
+    fn an_envelope_is_found_however_its_key_is_written() {
+        for body in [
+            r#"{"Error":{"Message":"m","Code":"c"}}"#,
+            r#"{"\u0045rror":{"Message":"m","Code":"c"}}"#,
+            r#"{"User":{"Name":"a\"b"},"Error":{"Message":"m","Code":"c"}}"#,
+        ] {
+            let error = Envelope::parse(body.as_bytes()).unwrap_or_else(|| panic!("{body}"));
+            assert_eq!((error.message.as_deref(), error.code.as_deref()), (Some("m"), Some("c")), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_body_without_the_key_is_no_envelope() {
+        for body in
+            [r#"{"AccessToken":"t","Expires":"2026-01-01T00:00:00"}"#, r#"{"Errors":{}}"#, r#"{"x":"\"Error"}"#, ""]
+        {
+            assert!(Envelope::parse(body.as_bytes()).is_none(), "{body}");
+        }
+    }
 }
