@@ -142,19 +142,29 @@ impl Engine {
     }
 
     /// Runs `work` to completion on this thread; for a local engine outside any runtime.
-    pub fn block_on<T>(&self, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-        let work = async {
-            // A current-thread runtime polls its I/O driver only while it runs, so a pooled
-            // connection that the server closed since this thread's last call (servers and
-            // load balancers close idle ones after a few seconds) is not yet known to be
-            // closed, and the pool would hand it out. The first yield lets the driver report
-            // the close, the second lets the connection's task act on it.
-            tokio::task::yield_now().await;
-            tokio::task::yield_now().await;
-            work.await
+    pub fn block_on<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        // A current-thread runtime polls its I/O driver only while it runs, so a pooled
+        // connection that the server closed since this thread's last call (servers and load
+        // balancers close idle ones after a few seconds) is not yet known to be closed, and
+        // the pool would hand it out. One yield lets the driver report the close; the call
+        // then runs behind the connection's task that the report woke, which marks the
+        // connection closed first. That order holds for tasks, not for the future given to
+        // `block_on` (polled before them), hence the call's own task.
+        let call = async move {
+            let task = tokio::task::spawn(async move {
+                tokio::task::yield_now().await;
+                work.await
+            });
+            task.await
         };
-        std::panic::catch_unwind(AssertUnwindSafe(|| self.runtime.block_on(work)))
-            .unwrap_or_else(|_| Err(Error::panic()))
+        match std::panic::catch_unwind(AssertUnwindSafe(|| self.runtime.block_on(call))) {
+            Ok(Ok(outcome)) => outcome,
+            // The call's task panicked, or (had the runtime been shut down) never ran.
+            Ok(Err(_)) | Err(_) => Err(Error::panic()),
+        }
     }
 
     pub fn handle(&self) -> &Handle {
@@ -231,6 +241,9 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
         // The API key travels in a custom header that no redirect policy would strip, so
         // no redirect is ever followed: a 3xx is reported as it is.
         .redirect(reqwest::redirect::Policy::none())
+        // Retries are ours (`max_retries`, with their own rules); reqwest's layer would only
+        // clone every request in case of an HTTP/2 refusal, which HTTP/1.1 never sends.
+        .retry(reqwest::retry::never().max_retries_per_request(0))
         // A local engine's connections are only watched while a call runs on its thread, so
         // they are not kept idle for as long as servers usually keep them.
         .pool_idle_timeout(Duration::from_secs(30))
