@@ -172,7 +172,7 @@ impl Request {
     fn prepare(&self, config: &Config) -> Result<reqwest::Request, Error> {
         let call = self.name();
         let mut headers = HeaderMap::with_capacity(6);
-        headers.insert(HeaderName::from_static("api-key"), sensitive(&config.api_key)?);
+        headers.insert(HeaderName::from_static("api-key"), config.api_key_header.clone());
         headers.insert(HeaderName::from_static("siteid"), header_value(&self.site_id)?);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let (method, body) = match &self.operation {

@@ -4,7 +4,7 @@ use crate::calls::Request;
 use crate::config::Config;
 use crate::error::Error;
 use crate::pending;
-use crate::runtime::{self, Engine, PerProcess};
+use crate::runtime::{self, Engine, PerProcess, Trust};
 use crate::stats::Stats;
 use arc_swap::ArcSwapOption;
 use futures_util::FutureExt;
@@ -23,6 +23,9 @@ const CALLBACK_DRAIN: Duration = Duration::from_millis(900);
 pub struct Client {
     id: u64,
     pub config: Arc<Config>,
+    /// Read when the client is made, so that a `ca_file` that cannot be used is an error
+    /// of `ut_client_new`, and the file is never read again.
+    trust: Trust,
     /// `None` once the client is closed.
     engine: ArcSwapOption<Engine>,
     /// The local engines of the threads that made blocking calls, so that a free can end them.
@@ -66,10 +69,12 @@ fn closed() -> Error {
 
 impl Client {
     pub fn new(config: Config) -> Result<Arc<Client>, Error> {
-        let engine = Engine::shared(&config)?;
+        let trust = Trust::load(config.ca_file.as_deref())?;
+        let engine = Engine::shared(&config, &trust)?;
         Ok(Arc::new(Client {
             id: NEXT_CLIENT_ID.fetch_add(1, Ordering::Relaxed),
             config: Arc::new(config),
+            trust,
             engine: ArcSwapOption::from_pointee(engine),
             locals: PerProcess::default(),
             stats: Arc::default(),
@@ -93,7 +98,7 @@ impl Client {
         }
         // No lock: one could have been inherited locked. Threads of the child that race here
         // each build one; the first to swap it in wins, the others' are dropped unused.
-        let fresh = Arc::new(Engine::shared(&self.config)?);
+        let fresh = Arc::new(Engine::shared(&self.config, &self.trust)?);
         let before = self.engine.compare_and_swap(&Some(engine.clone()), Some(fresh.clone()));
         match before.as_ref() {
             // The inherited engine is kept by its Drop; only its memory remains.
@@ -122,7 +127,7 @@ impl Client {
         }
         if !engine.as_ref().is_some_and(Engine::is_current) {
             // One inherited through fork() is abandoned by its Drop.
-            *engine = Some(Engine::local(&self.config)?);
+            *engine = Some(Engine::local(&self.config, &self.trust)?);
         }
         let engine = engine.as_ref().expect("just made");
         engine.block_on(request.execute((*engine.http).clone(), self.config.clone(), self.stats.clone()))

@@ -21,6 +21,9 @@ pub struct Config {
     /// call goes to one of them.
     v6_endpoints: [reqwest::Url; 3],
     pub api_key: String,
+    /// `api_key` as the header value every request sends (marked sensitive), built once:
+    /// requests share it rather than each copying the key.
+    pub api_key_header: reqwest::header::HeaderValue,
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub max_retries: u32,
@@ -92,6 +95,9 @@ impl Config {
             })?,
         };
         check_header_value("api_key", &api_key)?;
+        let mut api_key_header = reqwest::header::HeaderValue::from_str(&api_key)
+            .map_err(|_| Error::invalid_config("api_key holds characters a header cannot carry"))?;
+        api_key_header.set_sensitive(true);
         let user_agent =
             keys.string("user_agent")?.unwrap_or_else(|| concat!("usertoken/", env!("CARGO_PKG_VERSION")).to_owned());
         check_header_value("user_agent", &user_agent)?;
@@ -109,6 +115,7 @@ impl Config {
             v6_endpoints: CALLS.map(|call| endpoint(&base_url, "6", call)),
             base_url,
             api_key,
+            api_key_header,
             timeout: Duration::from_millis(keys.integer("timeout_ms", 1, u64::MAX)?.unwrap_or(30_000)),
             connect_timeout: Duration::from_millis(keys.integer("connect_timeout_ms", 1, u64::MAX)?.unwrap_or(5_000)),
             max_retries: keys.integer("max_retries", 0, 10)?.unwrap_or(2) as u32,

@@ -113,22 +113,22 @@ pub struct Engine {
 
 impl Engine {
     /// The client's shared engine, with `worker_threads` workers.
-    pub fn shared(config: &Config) -> Result<Engine, Error> {
+    pub fn shared(config: &Config, trust: &Trust) -> Result<Engine, Error> {
         let mut builder = tokio::runtime::Builder::new_multi_thread();
         builder
             .worker_threads(config.worker_threads)
             .thread_name("usertoken-worker")
             .on_thread_start(crate::panics::library_thread);
-        Engine::build(config, builder)
+        Engine::build(config, trust, builder)
     }
 
     /// An engine for blocking calls on the thread that builds it, and only that thread.
-    pub fn local(config: &Config) -> Result<Engine, Error> {
-        Engine::build(config, tokio::runtime::Builder::new_current_thread())
+    pub fn local(config: &Config, trust: &Trust) -> Result<Engine, Error> {
+        Engine::build(config, trust, tokio::runtime::Builder::new_current_thread())
     }
 
-    fn build(config: &Config, mut builder: tokio::runtime::Builder) -> Result<Engine, Error> {
-        let http = http_client(config)?;
+    fn build(config: &Config, trust: &Trust, mut builder: tokio::runtime::Builder) -> Result<Engine, Error> {
+        let http = http_client(config, trust)?;
         let runtime = builder
             .enable_all()
             .build()
@@ -142,29 +142,21 @@ impl Engine {
     }
 
     /// Runs `work` to completion on this thread; for a local engine outside any runtime.
-    pub fn block_on<T: Send + 'static>(
-        &self,
-        work: impl Future<Output = Result<T, Error>> + Send + 'static,
-    ) -> Result<T, Error> {
-        // A current-thread runtime polls its I/O driver only while it runs, so a pooled
-        // connection that the server closed since this thread's last call (servers and load
-        // balancers close idle ones after a few seconds) is not yet known to be closed, and
-        // the pool would hand it out. One yield lets the driver report the close; the call
-        // then runs behind the connection's task that the report woke, which marks the
-        // connection closed first. That order holds for tasks, not for the future given to
-        // `block_on` (polled before them), hence the call's own task.
-        let call = async move {
-            let task = tokio::task::spawn(async move {
-                tokio::task::yield_now().await;
-                work.await
-            });
-            task.await
+    pub fn block_on<T>(&self, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        let work = async {
+            // A current-thread runtime polls its I/O driver only while it runs, so a pooled
+            // connection that the server closed since this thread's last call (servers and
+            // load balancers close idle ones after a few seconds) is not yet known to be
+            // closed, and the pool would hand it out. The first yield lets the driver report
+            // the close, the second lets the connection's task act on it. (Running the call
+            // as a task of its own would need one driver poll, not two, but measured slower:
+            // the task's aligned allocation and copies cost more than the system call.)
+            tokio::task::yield_now().await;
+            tokio::task::yield_now().await;
+            work.await
         };
-        match std::panic::catch_unwind(AssertUnwindSafe(|| self.runtime.block_on(call))) {
-            Ok(Ok(outcome)) => outcome,
-            // The call's task panicked, or (had the runtime been shut down) never ran.
-            Ok(Err(_)) | Err(_) => Err(Error::panic()),
-        }
+        std::panic::catch_unwind(AssertUnwindSafe(|| self.runtime.block_on(work)))
+            .unwrap_or_else(|_| Err(Error::panic()))
     }
 
     pub fn handle(&self) -> &Handle {
@@ -235,7 +227,7 @@ pub fn wait_blocking<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
-fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
+fn http_client(config: &Config, trust: &Trust) -> Result<reqwest::Client, Error> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(config.connect_timeout)
         // The API key travels in a custom header that no redirect policy would strip, so
@@ -259,33 +251,45 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
         // would otherwise send its calls away. A configured `proxy` still applies.
         builder = builder.no_proxy();
     }
-    builder = builder.tls_backend_preconfigured(tls_config(config.ca_file.as_deref())?);
+    builder = builder.tls_backend_preconfigured(trust.tls_config()?);
     builder.build().map_err(|e| Error::invalid_config(format!("cannot build the HTTP client: {e}")))
 }
 
-/// TLS 1.2 and 1.3 over rustls with ring, trusting Mozilla's roots (built in, so no system
-/// store is read) and the authorities in `ca_file`. The provider is given here rather than
-/// installed process-wide, which could clash with a host's own choice.
-fn tls_config(ca_file: Option<&str>) -> Result<rustls::ClientConfig, Error> {
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    if let Some(path) = ca_file {
-        let bad = |what: String| Error::invalid_config(format!("ca_file \"{}\" {what}", path.escape_debug()));
-        let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
-        let certs: Vec<_> = CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok).collect();
-        if certs.is_empty() {
-            return Err(bad("holds no PEM certificate".to_owned()));
+/// The authorities a client trusts: Mozilla's roots (built in, so no system store is read)
+/// and those in `ca_file`, read once when the client is made and shared by its engines. The
+/// store is plain data, with no lock a forked child could inherit held.
+#[derive(Clone)]
+pub struct Trust(Arc<rustls::RootCertStore>);
+
+impl Trust {
+    pub fn load(ca_file: Option<&str>) -> Result<Trust, Error> {
+        let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        if let Some(path) = ca_file {
+            let bad = |what: String| Error::invalid_config(format!("ca_file \"{}\" {what}", path.escape_debug()));
+            let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+            let certs: Vec<_> = CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok).collect();
+            if certs.is_empty() {
+                return Err(bad("holds no PEM certificate".to_owned()));
+            }
+            for cert in certs {
+                roots.add(cert).map_err(|e| bad(format!("holds a certificate that cannot be a root: {e}")))?;
+            }
         }
-        for cert in certs {
-            roots.add(cert).map_err(|e| bad(format!("holds a certificate that cannot be a root: {e}")))?;
-        }
+        Ok(Trust(Arc::new(roots)))
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::invalid_config(format!("cannot set up TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    // The HTTP stack speaks HTTP/1.1 only.
-    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(tls)
+
+    /// TLS 1.2 and 1.3 over rustls with ring, for one engine: each has its own session cache,
+    /// whose lock stays in its process. The provider is given here rather than installed
+    /// process-wide, which could clash with a host's own choice.
+    fn tls_config(&self) -> Result<rustls::ClientConfig, Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::invalid_config(format!("cannot set up TLS: {e}")))?
+            .with_root_certificates(self.0.clone())
+            .with_no_client_auth();
+        // The HTTP stack speaks HTTP/1.1 only.
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(tls)
+    }
 }

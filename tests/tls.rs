@@ -1,8 +1,8 @@
 //! HTTPS through the C ABI, against the emulator serving a certificate from an authority it
 //! generated: an untrusted certificate is a connection error that says so, `ca_file` makes
-//! the same call succeed, a `ca_file` without a certificate is a configuration error, and
-//! plain `http://` is only for loopback unless `allow_http`, and a configured proxy carries
-//! HTTPS in a CONNECT tunnel.
+//! the same call succeed (on every thread, read once), a `ca_file` without a certificate is a
+//! configuration error, plain `http://` is only for loopback unless `allow_http`, and a
+//! configured proxy carries HTTPS in a CONNECT tunnel.
 
 mod common;
 
@@ -71,6 +71,22 @@ fn ca_file_with_the_authority_makes_every_call_succeed() {
         let (code, body) = c.revoke(&token);
         assert_eq!((code.as_str(), body.as_str()), ("UT_OK", "{}"), "{base_url}");
     }
+}
+
+#[test]
+fn ca_file_is_read_once_when_the_client_is_made() {
+    let emulator = https_emulator();
+    let ca = TempFile::new("read-once.pem", emulator.ca_pem().unwrap());
+    let c = client(&emulator.url(), &format!(r#","ca_file":{}"#, ca.json_path())).unwrap();
+    drop(ca);
+    // Each thread's first blocking call, and an async one, set up their connections after the
+    // file is gone: they trust what was read when the client was made.
+    let (code, text) = c.issue(USERNAME, PASSWORD);
+    assert_eq!(code, "UT_OK", "{text}");
+    let (code, text) = std::thread::scope(|s| s.spawn(|| c.issue(USERNAME, PASSWORD)).join().unwrap());
+    assert_eq!(code, "UT_OK", "another thread: {text}");
+    let (code, text) = c.issue_async(USERNAME, PASSWORD);
+    assert_eq!(code, "UT_OK", "async: {text}");
 }
 
 #[test]
