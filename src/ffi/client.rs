@@ -26,10 +26,11 @@ pub struct ut_client {
 /// `worker_threads`, `session_renew_margin_s` (see the README for defaults; `base_url` and
 /// `api_key` fall back to the environment variables `MINDBODY_BASE_URL` and
 /// `MINDBODY_API_KEY`). An unknown key, a wrong type, an out-of-range value, malformed JSON
-/// (the empty string included), no API key at all, an unreadable `ca_file`, `api_key` or
-/// `user_agent` with anything but printable ASCII, or plain `http://` to a host that is not
-/// loopback without `"allow_http": true` give `UT_INVALID_CONFIG`, with the key named in the
-/// error document. Without `proxy`, the environment's proxy settings (`HTTPS_PROXY`,
+/// (the empty string included), no API key at all, a `ca_file` that cannot be read or holds
+/// no usable PEM certificate, `api_key` or `user_agent` with anything but printable ASCII,
+/// or plain `http://` to a host that is not loopback without `"allow_http": true` give
+/// `UT_INVALID_CONFIG`, with the key named in the error document. `ca_file` is read here,
+/// once: the client never needs the file again. Without `proxy`, the environment's proxy settings (`HTTPS_PROXY`,
 /// `HTTP_PROXY`, `NO_PROXY`) apply, except to a loopback `base_url`, which is always reached
 /// directly.
 ///
