@@ -323,9 +323,9 @@ ut_result ut_cancel(uint64_t request_id);
  * no usable PEM certificate, `api_key` or `user_agent` with anything but printable ASCII,
  * or plain `http://` to a host that is not loopback without `"allow_http": true` give
  * `UT_INVALID_CONFIG`, with the key named in the error document. `ca_file` is read here,
- * once: the client never needs the file again. Without `proxy`, the environment's proxy settings (`HTTPS_PROXY`,
- * `HTTP_PROXY`, `NO_PROXY`) apply, except to a loopback `base_url`, which is always reached
- * directly.
+ * once: the client never needs the file again. Without `proxy`, the environment's proxy
+ * settings (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) apply, except to a loopback
+ * `base_url`, which is always reached directly.
  *
  * On `UT_OK`, `*client_out` receives the client and `*error_out` is set to NULL.
  * On failure `*client_out` is left untouched and `*error_out` receives an error document
@@ -336,9 +336,7 @@ ut_result ut_cancel(uint64_t request_id);
  * `config_json` is NULL or a NUL-terminated string; `client_out` and `error_out` are NULL or
  * point to writable pointers.
  */
-ut_result ut_client_new(const char *config_json,
-                        ut_client **client_out,
-                        char **error_out);
+ut_result ut_client_new(const char *config_json, ut_client **client_out, char **error_out);
 
 /**
  * Frees a client. NULL is a no-op.

@@ -94,13 +94,11 @@ impl Config {
                 Error::invalid_config("api_key is required: set it in the configuration or in MINDBODY_API_KEY")
             })?,
         };
-        check_header_value("api_key", &api_key)?;
-        let mut api_key_header = reqwest::header::HeaderValue::from_str(&api_key)
-            .map_err(|_| Error::invalid_config("api_key holds characters a header cannot carry"))?;
+        let mut api_key_header = header_value("api_key", &api_key)?;
         api_key_header.set_sensitive(true);
         let user_agent =
             keys.string("user_agent")?.unwrap_or_else(|| concat!("usertoken/", env!("CARGO_PKG_VERSION")).to_owned());
-        check_header_value("user_agent", &user_agent)?;
+        header_value("user_agent", &user_agent)?;
 
         let ca_file = keys.nullable_string("ca_file")?;
         if let Some(path) = &ca_file {
@@ -204,7 +202,7 @@ impl Keys<'_> {
 
 /// `api_key` and `user_agent` become header values: printable ASCII only, so no CR or LF
 /// (nor anything else a header cannot carry) ever reaches the wire.
-fn check_header_value(key: &str, value: &str) -> Result<(), Error> {
+fn header_value(key: &str, value: &str) -> Result<reqwest::header::HeaderValue, Error> {
     if value.is_empty() {
         return Err(Error::invalid_config(format!("{key} must not be empty")));
     }
@@ -213,7 +211,9 @@ fn check_header_value(key: &str, value: &str) -> Result<(), Error> {
             "{key} may hold only printable ASCII (no CR, LF or other control characters)"
         )));
     }
-    Ok(())
+    // Printable ASCII is always a valid header value.
+    reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| Error::invalid_config(format!("{key} cannot be a header value")))
 }
 
 /// A proxy URL with a scheme the HTTP stack speaks: anything else would be accepted here and

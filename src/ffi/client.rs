@@ -30,9 +30,9 @@ pub struct ut_client {
 /// no usable PEM certificate, `api_key` or `user_agent` with anything but printable ASCII,
 /// or plain `http://` to a host that is not loopback without `"allow_http": true` give
 /// `UT_INVALID_CONFIG`, with the key named in the error document. `ca_file` is read here,
-/// once: the client never needs the file again. Without `proxy`, the environment's proxy settings (`HTTPS_PROXY`,
-/// `HTTP_PROXY`, `NO_PROXY`) apply, except to a loopback `base_url`, which is always reached
-/// directly.
+/// once: the client never needs the file again. Without `proxy`, the environment's proxy
+/// settings (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) apply, except to a loopback
+/// `base_url`, which is always reached directly.
 ///
 /// On `UT_OK`, `*client_out` receives the client and `*error_out` is set to NULL.
 /// On failure `*client_out` is left untouched and `*error_out` receives an error document
