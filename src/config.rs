@@ -100,14 +100,8 @@ impl Config {
             keys.string("user_agent")?.unwrap_or_else(|| concat!("usertoken/", env!("CARGO_PKG_VERSION")).to_owned());
         header_value("user_agent", &user_agent)?;
 
+        // Read, with its certificates checked, by the client (`runtime::Trust`).
         let ca_file = keys.nullable_string("ca_file")?;
-        if let Some(path) = &ca_file {
-            std::fs::metadata(path)
-                .and_then(|m| if m.is_file() { Ok(()) } else { Err(std::io::ErrorKind::InvalidInput.into()) })
-                .map_err(|e| {
-                    Error::invalid_config(format!("ca_file \"{}\" cannot be read: {e}", path.escape_debug()))
-                })?;
-        }
 
         Ok(Config {
             v6_endpoints: CALLS.map(|call| endpoint(&base_url, "6", call)),
@@ -455,12 +449,5 @@ mod tests {
     fn max_response_bytes_is_at_most_64_mib() {
         assert_eq!(parse(r#"{"api_key":"k","max_response_bytes":67108864}"#).unwrap().max_response_bytes, 64 << 20);
         invalid(r#"{"api_key":"k","max_response_bytes":67108865}"#, "from 1 to 67108864");
-    }
-
-    #[test]
-    fn unreadable_ca_file() {
-        invalid(r#"{"api_key":"k","ca_file":"/nonexistent/ca.pem"}"#, "ca_file");
-        invalid(r#"{"api_key":"k","ca_file":"/"}"#, "ca_file");
-        invalid(r#"{"api_key":"k","ca_file":""}"#, "ca_file");
     }
 }

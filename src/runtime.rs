@@ -293,3 +293,16 @@ impl Trust {
         Ok(tls)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Trust;
+
+    #[test]
+    fn a_ca_file_that_cannot_be_read_is_invalid_config() {
+        for path in ["/nonexistent/ca.pem", "/", ""] {
+            let error = Trust::load(Some(path)).err().unwrap_or_else(|| panic!("{path:?} was accepted"));
+            assert!(error.message.contains("ca_file") && error.message.contains("cannot be read"), "{path:?}: {error}");
+        }
+    }
+}
