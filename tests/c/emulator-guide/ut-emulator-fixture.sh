@@ -8,6 +8,7 @@ case "$1" in
 start)
     mkdir -p "$3"
     rm -f "$3/url"
+    : >"$3/out"  # exists before the background shell gets to open it
     "$2" --bind 127.0.0.1:0 </dev/null >"$3/out" 2>"$3/err" &
     echo $! >"$3/pid"
     for _ in $(seq 100); do
